@@ -1,0 +1,1 @@
+"""Bundled corpora (data package)."""

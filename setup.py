@@ -1,0 +1,63 @@
+"""Packaging for lexiloom: the core (``src/``), the built-in plugins (``plugins/``) and the
+bundled corpora (``corpora/``, installed as the ``lexiloom_corpora`` data package).
+
+Built-in plugins are registered through the ``lexiloom`` entry-point group exactly like
+third-party ones. ``plugins/examples/`` holds separately installable plugin distributions
+and is not shipped here.
+"""
+
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+HERE = Path(__file__).parent
+VERSION = "0.1.0"
+
+PLUGIN_PACKAGES = find_packages("plugins", exclude=["examples", "examples.*"])
+PACKAGE_DIR = {"": "src", "lexiloom_corpora": "corpora"}
+PACKAGE_DIR.update({pkg: "plugins/" + pkg.replace(".", "/") for pkg in PLUGIN_PACKAGES})
+
+setup(
+    name="lexiloom",
+    version=VERSION,
+    description="Plugin-based classic neural NLP (word vectors, recurrent networks) for spaCy",
+    long_description=(HERE / "README.md").read_text(encoding="utf-8"),
+    long_description_content_type="text/markdown",
+    license="MIT",
+    python_requires=">=3.10",
+    packages=find_packages("src") + PLUGIN_PACKAGES + ["lexiloom_corpora"],
+    package_dir=PACKAGE_DIR,
+    package_data={
+        "lexiloom": ["py.typed"],
+        "lexiloom_corpora": ["*.md", "*/*.md", "*/*.json", "*/*.jsonl", "*/*.csv", "*/*.txt"],
+    },
+    install_requires=[
+        "torch>=2.1",
+        "spacy>=3.7,<4",
+        "thinc>=8.2,<9",
+        "pluggy>=1.3",
+        "click>=8.1",
+        "numpy>=1.24",
+        "safetensors>=0.4",
+    ],
+    extras_require={
+        "test": ["pytest>=7", "hypothesis>=6.80", "ruff>=0.4"],
+        "bench": ["gensim>=4.3", "psutil>=5.9"],
+    },
+    entry_points={
+        "console_scripts": ["lexiloom = lexiloom.cli:main"],
+        "lexiloom": [
+            "tokenizers = lexiloom_tokenizers",
+            "readers = lexiloom_readers",
+        ],
+        "spacy_tokenizers": [
+            "lexiloom.Tokenizer.v1 = lexiloom.spacy.tokenizer:create_tokenizer",
+        ],
+    },
+    classifiers=[
+        "Programming Language :: Python :: 3",
+        "License :: OSI Approved :: MIT License",
+        "Topic :: Scientific/Engineering :: Artificial Intelligence",
+        "Topic :: Text Processing :: Linguistic",
+    ],
+)

@@ -1,0 +1,75 @@
+"""The ``lexiloom`` command line: one click group, one module per command group.
+
+Every command is a thin layer over the Python API. Errors a user can cause
+(:class:`~lexiloom.errors.LexiloomError`) print as one line on stderr with a non-zero exit.
+Plugins add commands through the ``register_commands(cli)`` hook.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from lexiloom import __version__
+from lexiloom.errors import LexiloomError
+
+
+class UserError(click.ClickException):
+    """A :class:`LexiloomError` shown by click as ``Error: message``."""
+
+    def __init__(self, error: LexiloomError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+
+class LexiloomGroup(click.Group):
+    """A click group that turns lexiloom errors into one line and mounts plugin commands."""
+
+    _plugin_commands_added = False
+
+    def _add_plugin_commands(self) -> None:
+        if self._plugin_commands_added:
+            return
+        self._plugin_commands_added = True
+        from lexiloom import plugins
+
+        try:
+            plugins.ensure_loaded().add_commands(self)
+        except LexiloomError as err:
+            raise UserError(err) from None
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._add_plugin_commands()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._add_plugin_commands()
+        return super().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LexiloomError as err:
+            raise UserError(err) from None
+
+
+@click.group(cls=LexiloomGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="lexiloom")
+def cli() -> None:
+    """lexiloom: train and run word vectors and recurrent networks, inside spaCy, with plugins."""
+
+
+def _mount() -> None:
+    from lexiloom.cli import corpora, plugins, tokenize
+
+    for module in (plugins, tokenize, corpora):
+        cli.add_command(module.command)
+
+
+_mount()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="lexiloom")

@@ -1,0 +1,1 @@
+"""``lexiloom corpora``: list, inspect and convert corpora (written by the corpora work)."""

@@ -1,0 +1,1 @@
+"""``lexiloom tokenize``: print tokens with offsets (written by the tokenizers work)."""
