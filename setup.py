@@ -8,7 +8,7 @@ and is not shipped here.
 
 from pathlib import Path
 
-from setuptools import find_packages, setup
+from setuptools import Extension, find_packages, setup
 
 HERE = Path(__file__).parent
 VERSION = "0.1.0"
@@ -16,6 +16,18 @@ VERSION = "0.1.0"
 PLUGIN_PACKAGES = find_packages("plugins", exclude=["examples", "examples.*"])
 PACKAGE_DIR = {"": "src", "lexiloom_corpora": "corpora"}
 PACKAGE_DIR.update({pkg: "plugins/" + pkg.replace(".", "/") for pkg in PLUGIN_PACKAGES})
+
+# Compiled kernels of built-in plugins. Each is optional: without a C compiler the plugin falls back
+# to its pure-Python implementation, which gives the same results (slower).
+KERNELS = {
+    "lexiloom_word2vec._kernel": "plugins/lexiloom_word2vec/_kernel.c",
+    "lexiloom_glove._kernel": "plugins/lexiloom_glove/_kernel.c",
+}
+EXTENSIONS = [
+    Extension(name, [source], extra_compile_args=["-O3"], optional=True)
+    for name, source in KERNELS.items()
+    if (HERE / source).exists()
+]
 
 setup(
     name="lexiloom",
@@ -27,6 +39,7 @@ setup(
     python_requires=">=3.10",
     packages=find_packages("src") + PLUGIN_PACKAGES + ["lexiloom_corpora"],
     package_dir=PACKAGE_DIR,
+    ext_modules=EXTENSIONS,
     package_data={
         "lexiloom": ["py.typed"],
         "lexiloom_corpora": ["*.md", "*/*.md", "*/*.json", "*/*.jsonl", "*/*.csv", "*/*.txt"],
@@ -49,6 +62,9 @@ setup(
         "lexiloom": [
             "tokenizers = lexiloom_tokenizers",
             "readers = lexiloom_readers",
+            "embedders = lexiloom_embedders",
+            "word2vec = lexiloom_word2vec",
+            "glove = lexiloom_glove",
         ],
         "spacy_tokenizers": [
             "lexiloom.Tokenizer.v1 = lexiloom.spacy.tokenizer:create_tokenizer",

@@ -1,0 +1,40 @@
+"""Atomic writes: the target is replaced whole, or left untouched on failure."""
+
+import pytest
+
+from lexiloom import atomic
+
+
+def test_write_text_replaces_the_target(tmp_path):
+    target = tmp_path / "out.json"
+    target.write_text("old")
+    atomic.write_text(target, "new")
+    assert target.read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_failure_while_writing_leaves_the_old_file_and_no_temporary(tmp_path):
+    target = tmp_path / "model.bin"
+    target.write_bytes(b"complete model")
+    with pytest.raises(RuntimeError), atomic.atomic_path(target) as tmp:
+        tmp.write_bytes(b"half")
+        raise RuntimeError("crash mid-write")
+    assert target.read_bytes() == b"complete model"
+    assert [p.name for p in tmp_path.iterdir()] == ["model.bin"]
+
+
+def test_directories_are_replaced_whole(tmp_path):
+    target = tmp_path / "pipeline"
+    target.mkdir()
+    (target / "stale.txt").write_text("stale")
+    with atomic.atomic_path(target) as tmp:
+        tmp.mkdir()
+        (tmp / "meta.json").write_text("{}")
+    assert sorted(p.name for p in target.iterdir()) == ["meta.json"]
+    assert [p.name for p in tmp_path.iterdir()] == ["pipeline"]
+
+
+def test_parent_directories_are_created(tmp_path):
+    target = tmp_path / "a" / "b" / "c.txt"
+    atomic.write_bytes(target, b"x")
+    assert target.read_bytes() == b"x"
