@@ -53,8 +53,9 @@ class PluginRecord:
     errors: list[str] = field(default_factory=list)
 
     def fail(self, reason: str) -> None:
-        """Record an error; ``status`` becomes ``failed`` if the plugin was never usable."""
-        self.errors.append(reason)
+        """Record an error (as one line). Callers set ``status`` to ``failed`` when the plugin
+        was never usable; a loaded plugin with errors keeps ``loaded``."""
+        self.errors.append(" ".join(reason.split()))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form documented for ``lexiloom plugins --json``."""
@@ -116,10 +117,21 @@ class PluginHost:
         record.location = getattr(plugin, "__file__", None)
         try:
             self.pm.register(plugin, name=ep.name)
-        except (pluggy.PluginValidationError, ValueError) as err:
+        except pluggy.PluginValidationError as err:
             record.status = FAILED
             record.fail(f"invalid hook implementation: {err}")
             return
+        except ValueError:  # pluggy: this object is already registered under another name
+            record.status = FAILED
+            owner = self.pm.get_name(plugin)
+            record.fail(f"{ep.value!r} is already loaded as plugin {owner!r}; "
+                        "give each entry point its own module or object")
+            return
+        for hook_name in _hook_names():
+            candidate = getattr(plugin, hook_name, None)
+            if callable(candidate) and self.pm.parse_hookimpl_opts(plugin, hook_name) is None:
+                record.fail(f"{hook_name} is not marked @lexiloom.hookimpl, so it is never "
+                            "called; decorate it")
         for caller in self.pm.get_hookcallers(plugin) or []:
             impls = [i for i in caller.get_hookimpls() if i.plugin is plugin]
             if caller.spec is None and not all(i.optionalhook for i in impls):
@@ -176,8 +188,11 @@ class PluginHost:
             before = dict(cli.commands)
             try:
                 _call(impl, cli=cli)
-            except Exception as err:
+            except Exception as err:  # keep nothing from a hook call that raised
                 record.fail(f"register_commands raised {type(err).__name__}: {err}")
+                cli.commands.clear()
+                cli.commands.update(before)
+                continue
             for name, command in before.items():
                 if cli.commands.get(name) is not command:
                     cli.commands[name] = command
@@ -256,26 +271,32 @@ def _record_for(ep: metadata.EntryPoint) -> PluginRecord:
 
 _lock = threading.RLock()
 _host: PluginHost | None = None
-_loading = False
+_loading: PluginHost | None = None
 
 
 def ensure_loaded() -> PluginHost:
-    """Load plugins once per process (thread-safe) and return the host."""
+    """Load plugins once per process (thread-safe) and return the host.
+
+    Called again while loading (from a plugin's import or hook), it returns the host being loaded:
+    what is registered so far, without loading twice.
+    """
     global _host, _loading
     with _lock:
-        if _host is None and not _loading:
-            _loading = True
-            host = PluginHost()
-            try:
-                host.load()
-            except BaseException:
-                for registry in REGISTRIES.values():
-                    registry._clear()
-                raise
-            finally:
-                _loading = False
-            _host = host
-        return _host  # type: ignore[return-value]
+        if _host is not None:
+            return _host
+        if _loading is not None:
+            return _loading
+        host = _loading = PluginHost()
+        try:
+            host.load()
+        except BaseException:
+            for registry in REGISTRIES.values():
+                registry._clear()
+            raise
+        finally:
+            _loading = None
+        _host = host
+        return host
 
 
 def records() -> list[PluginRecord]:

@@ -12,8 +12,9 @@ Plugins load on first use of any registry (see :mod:`lexiloom.plugins`).
 
 from __future__ import annotations
 
+import inspect
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar
@@ -132,7 +133,26 @@ def check_registration(name: Any, factory: Any, description: Any, defaults: Any)
         return f"the description of {name!r} must be a string"
     if defaults is not None and not isinstance(defaults, Mapping):
         return f"the defaults of {name!r} must be a mapping of setting names to values"
+    bad = [k for k in defaults or {} if not (isinstance(k, str) and k.isidentifier())]
+    if bad:
+        return f"the setting names of {name!r} must be Python identifiers, not {bad!r}"
+    missing = _unaccepted_keywords(factory, defaults or {})
+    if missing:
+        return (f"the factory of {name!r} does not accept the setting(s) {', '.join(missing)} "
+                "declared in its defaults; add them as keyword arguments")
     return None
+
+
+def _unaccepted_keywords(factory: Callable[..., Any], names: Iterable[str]) -> list[str]:
+    """The ``names`` that ``factory`` cannot take as keyword arguments (none if unknowable)."""
+    try:
+        parameters = inspect.signature(factory).parameters.values()
+    except (TypeError, ValueError):  # no signature (some builtins): trust the plugin
+        return []
+    if any(p.kind is p.VAR_KEYWORD for p in parameters):
+        return []
+    accepted = {p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    return sorted(set(names) - accepted)
 
 
 tokenizers: Registry[Any] = Registry("tokenizer", "tokenizers")

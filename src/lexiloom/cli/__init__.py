@@ -61,9 +61,9 @@ def cli() -> None:
 
 
 def _mount() -> None:
-    from lexiloom.cli import corpora, plugins, tokenize
+    from lexiloom.cli import corpora, plugins, tokenize, vectors
 
-    for module in (plugins, tokenize, corpora):
+    for module in (plugins, tokenize, corpora, vectors):
         cli.add_command(module.command)
 
 

@@ -33,8 +33,10 @@ def command(as_json: bool) -> None:
         click.echo(json.dumps(payload, indent=2))
         return
     for record in records:
-        origin = "built-in" if record.builtin else (
-            f"{record.distribution or '?'} {record.version or '?'}")
+        origin = (f"{record.distribution} {record.version or '?'}" if record.distribution
+                  else "not installed" if not record.module else "unknown distribution")
+        if record.builtin:
+            origin += " (built-in)"
         status = record.status if not record.errors or record.status != "loaded" else (
             "loaded with errors")
         color = {"loaded": "green", "failed": "red", "disabled": "yellow"}.get(record.status)

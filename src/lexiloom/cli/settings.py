@@ -84,7 +84,7 @@ def route_settings(
             targets = [k for k, e in selected.items() if key in e.defaults]
         if not targets:
             known = "; ".join(f"{e.kind} {e.name!r}: {', '.join(sorted(e.defaults)) or 'none'}"
-                              for e in selected.values())
+                              for e in selected.values()) or "no component is selected"
             raise SettingsError(f"no selected component has a setting {key!r} ({known})")
         if len(targets) > 1:
             raise SettingsError(f"setting {key!r} is ambiguous; prefix the kind, e.g. "

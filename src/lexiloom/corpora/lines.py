@@ -42,6 +42,8 @@ def open_text(path: str | os.PathLike[str], encoding: str = "utf-8") -> IO[str]:
 
 def undecodable(text: str, encoding: str) -> str | None:
     """A description of the first undecodable byte in ``text`` read by :func:`open_text`."""
+    if text.isascii():  # fast path: escaped bytes are never ASCII
+        return None
     match = _ESCAPED.search(text)
     if match is None:
         return None

@@ -1,0 +1,49 @@
+"""The ``trainable`` embedder: random word embeddings learned with the model."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from lexiloom.errors import SettingsError
+
+if TYPE_CHECKING:
+    import torch
+
+    from lexiloom.vocab import Vocab
+
+TRAINABLE_DEFAULTS: dict[str, Any] = {"dim": 100, "seed": None}
+
+
+def check_seed(seed: Any) -> int | None:
+    """``seed`` if it is an integer or ``None``, else a SettingsError."""
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise SettingsError(f"seed must be an integer or null, not {seed!r}")
+    return seed
+
+
+class TrainableEmbedder:
+    """Rows uniform in ±0.5/dim (seeded by ``seed``), ``<pad>`` zero, all fine-tuned.
+
+    >>> TrainableEmbedder(dim=50).to_config()
+    {'dim': 50, 'seed': None}
+    """
+
+    def __init__(self, dim: int = 100, seed: int | None = None) -> None:
+        if isinstance(dim, bool) or not isinstance(dim, int) or dim < 1:
+            raise SettingsError(f"embedder 'trainable' setting 'dim' must be a positive integer, "
+                                f"not {dim!r}")
+        self.dim = dim
+        self.seed = check_seed(seed)
+
+    def build(self, vocab: Vocab) -> torch.nn.Module:
+        """A ``torch.nn.Embedding`` of ``len(vocab)`` random rows (``<pad>`` = 0 is zeros)."""
+        from lexiloom.vectors.layer import embedding_layer
+
+        return embedding_layer(vocab, self.dim, None, trainable=True, seed=self.seed)
+
+    def to_config(self) -> dict[str, Any]:
+        """The settings, accepted back by the constructor."""
+        return {"dim": self.dim, "seed": self.seed}
+
+    def __repr__(self) -> str:
+        return f"TrainableEmbedder(dim={self.dim}, seed={self.seed})"

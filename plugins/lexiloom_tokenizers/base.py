@@ -1,0 +1,67 @@
+"""What the built-in tokenizers share: batching, equality by settings, repr and pickling."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from lexiloom.errors import SettingsError
+from lexiloom.tokens import Token, join_words
+
+
+class BaseTokenizer:
+    """A tokenizer defined by its settings: two are equal when their types and configs are.
+
+    Subclasses set ``name`` and implement ``segment``, ``to_config`` and, when cleaning can drop
+    tokens, ``tokenize``.
+    """
+
+    name = "base"
+
+    def segment(self, text: str) -> list[Token]:
+        """Every token found in ``text``, nothing dropped."""
+        raise NotImplementedError
+
+    def tokenize(self, text: str) -> list[Token]:
+        """The tokens a model consumes (here: every token)."""
+        return self.segment(text)
+
+    def tokenize_batch(self, texts: Iterable[str]) -> list[list[Token]]:
+        """``[self.tokenize(t) for t in texts]``."""
+        return [self.tokenize(text) for text in texts]
+
+    def detokenize(self, tokens: Sequence[str]) -> str:
+        """Word-level join with English-style spacing around punctuation."""
+        return join_words(tokens)
+
+    def to_config(self) -> dict[str, Any]:
+        """The settings, JSON-serialisable, accepted back by the factory."""
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.to_config() == other.to_config()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, repr(sorted(self.to_config().items()))))
+
+    def __repr__(self) -> str:
+        settings = ", ".join(f"{k}={v!r}" for k, v in self.to_config().items())
+        return f"{type(self).__name__}({settings})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.to_config()))
+
+
+def _rebuild(cls: type[BaseTokenizer], config: dict[str, Any]) -> BaseTokenizer:
+    return cls(**config)
+
+
+def check_bool(value: Any, *, tokenizer: str, setting: str) -> bool:
+    """``value`` if it is a bool, else :class:`SettingsError` naming the setting."""
+    if not isinstance(value, bool):
+        raise SettingsError(
+            f"{tokenizer} tokenizer setting {setting!r} must be true or false, not {value!r}"
+        )
+    return value

@@ -1,0 +1,74 @@
+"""``spacy``: a language's rule-based tokenizer, from a blank spaCy pipeline.
+
+spaCy is imported when the first tokenizer of this kind is built, never when the plugin loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from lexiloom.errors import SettingsError
+from lexiloom.tokens import Token
+from lexiloom_tokenizers.base import BaseTokenizer, check_bool
+from lexiloom_tokenizers.languages import blank_pipeline
+from lexiloom_tokenizers.normalize import normalize
+from lexiloom_tokenizers.stop_words import StopWords, StopWordsSetting, canonical_setting, resolve
+
+DEFAULTS: dict[str, Any] = {"lang": "en", "lowercase": False, "stop_words": None}
+DESCRIPTION = "spaCy's rule-based tokenizer for a language (spacy.blank(lang)); words only."
+
+
+class SpacyTokenizer(BaseTokenizer):
+    """The tokenizer of ``spacy.blank(lang)`` (built once per language and process).
+
+    Whitespace tokens spaCy makes (runs of spaces, newlines) are not returned: they are not words.
+    ``norm`` is NFC, lowercased if ``lowercase``. ``stop_words``: ``None``/``false`` none,
+    ``true`` spaCy's list for ``lang``, another language code that language's list, or a list
+    of words; matching is case-insensitive on the norm. ``tokenize`` drops stop words,
+    ``segment`` flags them.
+    """
+
+    name = "spacy"
+
+    def __init__(
+        self, lang: str = "en", lowercase: bool = False, stop_words: StopWordsSetting = None
+    ) -> None:
+        if not isinstance(lang, str):
+            raise SettingsError(f"spacy tokenizer setting 'lang' must be a language code such "
+                                f"as 'en', not {lang!r}")
+        self.lang = lang
+        self.lowercase = check_bool(lowercase, tokenizer=self.name, setting="lowercase")
+        self.stop_words = canonical_setting(stop_words, tokenizer=self.name)
+        self._nlp = blank_pipeline(lang)
+        words = resolve(self.stop_words, lang=lang, tokenizer=self.name)
+        self._stops = StopWords(words)
+
+    def _tokens(self, doc: Any) -> list[Token]:
+        tokens = []
+        for spacy_token in doc:
+            word = spacy_token.text
+            if word.isspace():
+                continue
+            norm = normalize(word, lowercase=self.lowercase)
+            start = spacy_token.idx
+            tokens.append(Token(word, start, start + len(word), norm, norm in self._stops))
+        return tokens
+
+    def segment(self, text: str) -> list[Token]:
+        """spaCy's tokens of ``text`` except whitespace, stop words flagged."""
+        return self._tokens(self._nlp.tokenizer(text))
+
+    def tokenize(self, text: str) -> list[Token]:
+        """``segment`` without stop words."""
+        return [t for t in self.segment(text) if not t.is_stop]
+
+    def tokenize_batch(self, texts: Iterable[str]) -> list[list[Token]]:
+        """``tokenize`` over ``texts`` through spaCy's batched tokenizer."""
+        return [
+            [t for t in self._tokens(doc) if not t.is_stop]
+            for doc in self._nlp.tokenizer.pipe(texts)
+        ]
+
+    def to_config(self) -> dict[str, Any]:
+        return {"lang": self.lang, "lowercase": self.lowercase, "stop_words": self.stop_words}

@@ -1,0 +1,180 @@
+"""Conversion of a corpus to spaCy ``DocBin`` files (``.spacy``) ready for ``spacy train``.
+
+Memory: a ``DocBin`` is one compressed blob, so conversion holds the whole corpus (its records
+and their tokenised docs) in memory; the source file is still read as a stream. Split very
+large corpora into several files first.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lexiloom.atomic import write_bytes
+from lexiloom.corpora.reading import read_corpus
+from lexiloom.corpora.record import BadLines, Record
+from lexiloom.errors import CorpusError, SettingsError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import DocBin
+
+
+@dataclass(frozen=True)
+class DocBinConversion:
+    """What :func:`convert_to_docbin` wrote."""
+
+    train_path: Path
+    train: int
+    dev_path: Path | None
+    dev: int
+    labels: tuple[str, ...]
+    exclusive: bool
+    """True when every document has exactly one label (spaCy's ``textcat``); otherwise the
+    data is multi-label (``textcat_multilabel``)."""
+    skipped: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable form (paths as strings)."""
+        return {"train_path": str(self.train_path), "train": self.train,
+                "dev_path": None if self.dev_path is None else str(self.dev_path),
+                "dev": self.dev, "labels": list(self.labels), "exclusive": self.exclusive,
+                "skipped": self.skipped}
+
+
+def corpus_labels(records: Iterable[Record]) -> tuple[str, ...]:
+    """Every label used by ``records``, sorted."""
+    return tuple(sorted({label for record in records for label in record.labels}))
+
+
+def is_exclusive(records: Iterable[Record]) -> bool:
+    """Whether every record has exactly one label (mutually exclusive classes)."""
+    return all(len(record.labels) == 1 for record in records)
+
+
+def blank_nlp(lang: str = "en") -> Language:
+    """``spacy.blank(lang)``, with :class:`~lexiloom.errors.SettingsError` for unknown codes."""
+    import spacy
+
+    try:
+        return spacy.blank(lang)
+    except (ImportError, KeyError, ValueError):
+        raise SettingsError(f"unknown spaCy language {lang!r}; use a code such as 'en', 'de' or "
+                            f"'xx' (multi-language)") from None
+
+
+def to_docbin(
+    records: Sequence[Record],
+    *,
+    nlp: Language | None = None,
+    lang: str = "en",
+    labels: Sequence[str] | None = None,
+) -> DocBin:
+    """A ``DocBin`` of ``records`` tokenised by ``nlp`` (default ``spacy.blank(lang)``).
+
+    Each ``doc.cats`` holds every label of ``labels`` (default: the records' labels, sorted):
+    1.0 for the record's labels, 0.0 for the others.
+    """
+    from spacy.tokens import DocBin
+
+    nlp = nlp if nlp is not None else blank_nlp(lang)
+    labels = corpus_labels(records) if labels is None else tuple(labels)
+    doc_bin = DocBin(store_user_data=False)
+    for record in records:
+        doc = nlp.make_doc(record.text)
+        doc.cats = {label: 1.0 if label in record.labels else 0.0 for label in labels}
+        doc_bin.add(doc)
+    return doc_bin
+
+
+def write_docbin(doc_bin: DocBin, path: str | os.PathLike[str]) -> None:
+    """Write ``doc_bin`` to ``path`` atomically (gzip-compressed again if it ends in ``.gz``)."""
+    data = doc_bin.to_bytes()
+    write_bytes(path, gzip.compress(data) if Path(path).suffix == ".gz" else data)
+
+
+def split_records(
+    records: Sequence[Record], dev_fraction: float, seed: int = 0
+) -> tuple[list[Record], list[Record]]:
+    """A deterministic shuffled train/dev split: ``round(len * dev_fraction)`` dev records (at
+    least one, and at least one left for training), each split in the original order."""
+    if not 0.0 < dev_fraction < 1.0:
+        raise SettingsError(f"dev_fraction must be between 0 and 1 (exclusive), not "
+                            f"{dev_fraction}; e.g. --dev-fraction 0.1")
+    if len(records) < 2:
+        raise CorpusError(f"cannot split {len(records)} document(s) into train and dev; add "
+                          f"documents or drop --dev")
+    n_dev = min(max(1, round(len(records) * dev_fraction)), len(records) - 1)
+    order = list(range(len(records)))
+    random.Random(seed).shuffle(order)
+    dev_ids = set(order[:n_dev])
+    train = [r for i, r in enumerate(records) if i not in dev_ids]
+    dev = [r for i, r in enumerate(records) if i in dev_ids]
+    return train, dev
+
+
+def make_pipeline(
+    lang: str = "en", tokenizer: str | None = None, tokenizer_settings: dict[str, Any] | None = None
+) -> Language:
+    """The pipeline that tokenises for conversion: ``spacy.blank(lang)``, or with a lexiloom
+    tokenizer as ``nlp.tokenizer`` (via ``lexiloom.spacy.tokenizer.make_nlp``)."""
+    if tokenizer is None:
+        if tokenizer_settings:
+            raise SettingsError("tokenizer settings given without a tokenizer; add --tokenizer "
+                                "NAME")
+        return blank_nlp(lang)
+    from lexiloom.spacy.tokenizer import make_nlp
+
+    return make_nlp(lang=lang, tokenizer=tokenizer, settings=dict(tokenizer_settings or {}))
+
+
+def convert_to_docbin(
+    in_path: str | os.PathLike[str],
+    out_path: str | os.PathLike[str],
+    *,
+    dev_path: str | os.PathLike[str] | None = None,
+    dev_fraction: float = 0.1,
+    seed: int = 0,
+    lang: str = "en",
+    tokenizer: str | None = None,
+    tokenizer_settings: dict[str, Any] | None = None,
+    format: str | None = None,
+    encoding: str = "utf-8",
+    skip_bad_lines: bool = False,
+    bad_lines: BadLines | None = None,
+    **settings: Any,
+) -> DocBinConversion:
+    """Read the corpus at ``in_path`` and write it as ``DocBin`` file(s) for ``spacy train``.
+
+    With ``dev_path``, a shuffled ``dev_fraction`` of the documents (deterministic for a
+    ``seed``) goes there and the rest to ``out_path``. Both files carry every label in
+    ``doc.cats``. ``format``, ``encoding``, ``skip_bad_lines``, ``bad_lines`` and ``settings``
+    go to :func:`~lexiloom.corpora.read_corpus`. The corpus is held in memory (see the module
+    docstring). Writes are atomic; an empty corpus raises :class:`~lexiloom.errors.CorpusError`.
+    """
+    bad_lines = bad_lines or BadLines(skip=skip_bad_lines)
+    nlp = make_pipeline(lang, tokenizer, tokenizer_settings)
+    if dev_path is not None and not 0.0 < dev_fraction < 1.0:
+        split_records([], dev_fraction)  # raises the SettingsError
+    records = list(read_corpus(in_path, format=format, encoding=encoding, bad_lines=bad_lines,
+                               **settings))
+    if not records:
+        skipped = f" ({bad_lines.skipped} bad lines skipped)" if bad_lines.skipped else ""
+        raise CorpusError(f"{in_path} contains no documents{skipped}; check the path and "
+                          f"--format")
+    labels = corpus_labels(records)
+    exclusive = bool(labels) and is_exclusive(records)
+    train, dev = (records, []) if dev_path is None else split_records(records, dev_fraction, seed)
+    write_docbin(to_docbin(train, nlp=nlp, labels=labels), out_path)
+    if dev_path is not None:
+        write_docbin(to_docbin(dev, nlp=nlp, labels=labels), dev_path)
+    return DocBinConversion(
+        train_path=Path(out_path), train=len(train),
+        dev_path=None if dev_path is None else Path(dev_path), dev=len(dev),
+        labels=labels, exclusive=exclusive, skipped=bad_lines.skipped,
+    )

@@ -1,0 +1,63 @@
+"""The model input layer built from a vocabulary and (optionally) pretrained word vectors."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lexiloom.errors import SettingsError
+
+if TYPE_CHECKING:
+    import torch
+
+    from lexiloom.vectors.keyed import KeyedVectors
+    from lexiloom.vocab import Vocab
+
+
+def embedding_layer(
+    vocab: Vocab,
+    dim: int,
+    vectors: KeyedVectors | None = None,
+    *,
+    trainable: bool = True,
+    seed: int | None = None,
+) -> torch.nn.Embedding:
+    """A ``torch.nn.Embedding`` with one row per id of ``vocab``.
+
+    Row 0 (``<pad>``) is zeros and stays so (``padding_idx=0``); the row of every token found in
+    ``vectors`` is a copy of its vector; the other rows are random, uniform in ±0.5/dim (seeded by
+    ``seed``, else from torch's global generator). ``trainable=False`` freezes the weights.
+
+    Tokens are looked up by the vocabulary's strings as they are, so a vocabulary of lowercased
+    ``norm`` forms only finds the lowercase words of cased vectors; build the vocabulary with the
+    form the vectors were trained on. The layer's ``pretrained_rows`` attribute says how many rows
+    were copied.
+    """
+    import torch
+
+    if isinstance(dim, bool) or not isinstance(dim, int) or dim < 1:
+        raise SettingsError(f"embedding dim must be a positive integer, not {dim!r}")
+    if vectors is not None and vectors.dim != dim:
+        raise SettingsError(f"the vectors have {vectors.dim} dimensions but the embedding layer "
+                            f"{dim}; set dim={vectors.dim} or use other vectors")
+    generator = torch.Generator()
+    if seed is not None:
+        generator.manual_seed(seed)
+    else:
+        generator.seed()
+    weight = torch.empty(len(vocab), dim).uniform_(-0.5 / dim, 0.5 / dim, generator=generator)
+    copied = 0
+    if vectors is not None:
+        rows, sources = [], []
+        for row, token in enumerate(vocab):
+            index = vectors.key_to_index.get(token)
+            if index is not None and row != vocab.pad_id:
+                rows.append(row)
+                sources.append(index)
+        if rows:
+            weight[torch.tensor(rows)] = torch.from_numpy(vectors.vectors[sources]).float()
+        copied = len(rows)
+    weight[vocab.pad_id] = 0.0
+    layer = torch.nn.Embedding.from_pretrained(weight, freeze=not trainable,
+                                               padding_idx=vocab.pad_id)
+    layer.pretrained_rows = copied
+    return layer

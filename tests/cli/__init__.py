@@ -1,0 +1,1 @@
+"""Command-line tests (a package, so their module names cannot clash with other folders)."""

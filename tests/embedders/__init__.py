@@ -1,0 +1,1 @@
+"""Tests of the built-in embedders plugin (a package, so module names cannot clash)."""

@@ -1,0 +1,1 @@
+"""Tests of lexiloom.vectors (a package, so module names cannot clash with other folders)."""
