@@ -159,7 +159,7 @@ class Head(Protocol):
 
         head = registry.heads.create("classification", input_size=128, output_size=3,
                                      pooling="mean", exclusive=True)
-        logits = head(out.states, lengths)     # (batch, 3)
+        logits = head(out.states, lengths, out.final)   # (batch, 3)
         probs = head.probabilities(logits)     # softmax (exclusive) or sigmoid (multi-label)
 
     Contract: classification heads pool over time (``per_position = False``, logits of shape
@@ -171,8 +171,11 @@ class Head(Protocol):
     output_size: int
     per_position: bool
 
-    def forward(self, states: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        """Logits from ``states`` (batch, time, input_size)."""
+    def forward(
+        self, states: torch.Tensor, lengths: torch.Tensor, final: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """Logits from ``states`` (batch, time, input_size); ``final`` is the encoder's final
+        state (batch, input_size), which a head may pool with instead of ``states``."""
         ...
 
     def probabilities(self, logits: torch.Tensor) -> torch.Tensor:

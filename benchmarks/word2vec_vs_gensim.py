@@ -1,0 +1,248 @@
+"""Benchmark: lexiloom's Word2Vec against gensim's, same corpus, same settings, same run.
+
+    python benchmarks/word2vec_vs_gensim.py                 # WikiText-2 train, 5 epochs, 3 seeds
+    python benchmarks/word2vec_vs_gensim.py --quick         # a small smoke run
+
+Each training runs in a fresh subprocess (so peak RSS is that run's own, read from the child's
+``ru_maxrss``), the two tools alternate (interleaved, so drifting machine load hits both alike),
+and both get gensim's defaults (dim 100, window 5, negative 5, sample 1e-3, min_count 5) with the
+same epochs and workers. Words/second is the raw corpus word count times the epochs divided by
+the wall time of vocabulary building plus training, for both tools. Quality is measured on both
+sets of vectors with gensim's own evaluators: ``evaluate_word_analogies`` on gensim's
+``questions-words.txt`` (``restrict_vocab=30000``, out-of-vocabulary questions skipped) and
+``evaluate_word_pairs`` on gensim's ``wordsim353.tsv`` (Spearman). Figures are mean ± sd over
+the seeds; the ratio row is lexiloom / gensim. Words per CPU-second (the same words over the
+user+system CPU time of vocabulary building plus training, all threads) is shown too: it is less
+sensitive than wall time to other load on the machine.
+
+Input: lexiloom reads the corpus with its ``TokenStream`` (whitespace tokens), gensim with its
+``LineSentence``; both stream the file from disk on every pass. The corpus is ``--corpus`` or
+``$LEXILOOM_CORPORA/wikitext-2/wiki.train.tokens`` (``LEXILOOM_CORPORA`` defaults to
+``../shared/corpora`` relative to the repository root). Needs gensim (``pip install gensim``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = Path("wikitext-2") / "wiki.train.tokens"
+TOOLS = ("lexiloom", "gensim")
+MODES = {"cbow": False, "sg": True}
+METRICS = (("words_per_second", "words/s", "{:,.0f}"), ("seconds", "wall s", "{:.1f}"),
+           ("words_per_cpu_second", "words/CPU-s", "{:,.0f}"),
+           ("peak_rss_mb", "peak RSS MB", "{:.0f}"), ("analogy", "analogy acc", "{:.3f}"),
+           ("wordsim353", "WS353 Spearman", "{:.3f}"))
+
+
+def corpus_path(option: str | None) -> Path:
+    """The corpus file: ``--corpus``, else the default file under ``$LEXILOOM_CORPORA``."""
+    if option:
+        return Path(option)
+    root = Path(os.environ.get("LEXILOOM_CORPORA", REPO.parent / "shared" / "corpora"))
+    return root / DEFAULT_CORPUS
+
+
+# -- one training run (in a child process) ------------------------------------------------------
+def run_one(job: dict[str, Any]) -> dict[str, Any]:
+    """Train one tool once, then evaluate; the peak RSS is taken before evaluation imports."""
+    settings = {"sg": MODES[job["mode"]], "window": 5, "negative": 5, "sample": 1e-3,
+                "min_count": job["min_count"], "epochs": job["epochs"],
+                "workers": job["workers"], "seed": job["seed"]}
+    if job["tool"] == "lexiloom":
+        from lexiloom_word2vec.model import Word2Vec
+
+        from lexiloom.vectors.streaming import TokenStream
+
+        corpus = TokenStream([job["corpus"]])
+        cpu, started = cpu_seconds(), time.perf_counter()
+        kv = Word2Vec(dim=100, **settings).fit(corpus)
+        seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        words, vectors = kv.index_to_key, kv.vectors
+    else:
+        from gensim.models import Word2Vec as GensimWord2Vec
+        from gensim.models.word2vec import LineSentence
+
+        corpus = LineSentence(job["corpus"])
+        settings["sg"] = int(settings["sg"])
+        cpu, started = cpu_seconds(), time.perf_counter()
+        model = GensimWord2Vec(corpus, vector_size=100, **settings)
+        seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        words, vectors = model.wv.index_to_key, model.wv.vectors
+    return {"seconds": seconds, "cpu_seconds": cpu, "child_rss_kb": rss, "vocabulary": len(words),
+            **evaluate(words, vectors)}
+
+
+def cpu_seconds() -> float:
+    """User plus system CPU time of this process, all threads."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def evaluate(words: list[str], vectors: Any) -> dict[str, float]:
+    """Analogy accuracy and WordSim353 Spearman with gensim's evaluators."""
+    import logging
+    import warnings
+
+    from gensim.models import KeyedVectors
+    from gensim.test.utils import datapath
+
+    logging.disable(logging.WARNING)
+    kv = KeyedVectors(vectors.shape[1])
+    kv.add_vectors(list(words), vectors)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            analogy = kv.evaluate_word_analogies(datapath("questions-words.txt"),
+                                                 restrict_vocab=30000)[0]
+        except ZeroDivisionError:  # no question in the vocabulary (tiny corpora)
+            analogy = float("nan")
+        pairs = kv.evaluate_word_pairs(datapath("wordsim353.tsv"))
+    spearman = float(pairs[1][0]) if pairs[1] is not None else float("nan")
+    return {"analogy": float(analogy), "wordsim353": spearman}
+
+
+def spawn(job: dict[str, Any]) -> dict[str, Any]:
+    """Run ``job`` in a fresh interpreter; add its peak RSS (``ru_maxrss`` from ``wait4``)."""
+    child = subprocess.Popen([sys.executable, __file__, "--child", json.dumps(job)],
+                             stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    output = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"{job['tool']} {job['mode']} seed {job['seed']} failed "
+                         f"(exit {child.returncode})")
+    result = json.loads(output)
+    # the training high-water mark, reported by the child before it imported the evaluators;
+    # wait4's ru_maxrss (whole child, evaluation included) is kept for reference
+    result["peak_rss_mb"] = result.pop("child_rss_kb") / 1024
+    result["peak_rss_with_evaluation_mb"] = usage.ru_maxrss / 1024
+    result["words_per_second"] = job["words"] * job["epochs"] / result["seconds"]
+    result["words_per_cpu_second"] = job["words"] * job["epochs"] / result["cpu_seconds"]
+    return result
+
+
+# -- the whole benchmark ------------------------------------------------------------------------
+def count_corpus_words(path: Path) -> int:
+    """Whitespace-separated words in ``path`` (what both tools count as raw words)."""
+    with open(path, encoding="utf-8") as fh:
+        return sum(len(line.split()) for line in fh)
+
+
+def benchmark(args: argparse.Namespace) -> dict[str, Any]:
+    corpus = corpus_path(args.corpus)
+    if not corpus.is_file():
+        raise SystemExit(f"corpus {corpus} not found; pass --corpus PATH or set LEXILOOM_CORPORA")
+    words = count_corpus_words(corpus)
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    unknown = sorted(set(modes) - set(MODES))
+    if unknown:
+        raise SystemExit(f"unknown mode(s) {unknown}; use cbow, sg")
+    runs: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for n, seed in enumerate(range(1, args.seeds + 1)):
+        for mode in modes:
+            order = TOOLS if n % 2 == 0 else TOOLS[::-1]  # alternate who goes first
+            for tool in order:
+                job = {"tool": tool, "mode": mode, "seed": seed, "epochs": args.epochs,
+                       "workers": args.workers, "min_count": args.min_count,
+                       "corpus": str(corpus), "words": words}
+                result = spawn(job)
+                runs.setdefault((mode, tool), []).append(result)
+                print(f"{mode:4} {tool:8} seed {seed}: {result['words_per_second']:,.0f} "
+                      f"words/s, {result['seconds']:.1f} s, analogy {result['analogy']:.3f}, "
+                      f"ws353 {result['wordsim353']:.3f}", file=sys.stderr, flush=True)
+    return {"corpus": str(corpus), "words": words, "epochs": args.epochs, "seeds": args.seeds,
+            "workers": args.workers, "runs": {f"{m}/{t}": r for (m, t), r in runs.items()},
+            "machine": machine()}
+
+
+def machine() -> str:
+    """CPU model, cores, load and versions, for the table's caption."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import gensim
+    import numpy
+
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (f"{cpu}, {os.cpu_count()} cores, load average {load}; Python "
+            f"{platform.python_version()}, numpy {numpy.__version__}, gensim {gensim.__version__}")
+
+
+def mean_sd(values: list[float], fmt: str) -> str:
+    if len(values) < 2:
+        return fmt.format(values[0])
+    return f"{fmt.format(statistics.mean(values))} ± {fmt.format(statistics.stdev(values))}"
+
+
+def table(report: dict[str, Any]) -> str:
+    """The markdown table: one row per mode and tool, then the lexiloom/gensim ratio."""
+    header = ["mode", "tool", *(label for _, label, _ in METRICS)]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    modes = sorted({key.split("/")[0] for key in report["runs"]}, key=list(MODES).index)
+    for mode in modes:
+        means = {}
+        for tool in TOOLS:
+            runs = report["runs"][f"{mode}/{tool}"]
+            cells = [mode, tool]
+            for key, _, fmt in METRICS:
+                values = [r[key] for r in runs]
+                means[(tool, key)] = statistics.mean(values)
+                cells.append(mean_sd(values, fmt))
+            lines.append("| " + " | ".join(cells) + " |")
+        ratio = [mode, "**ratio lexiloom/gensim**"]
+        for key, _, _ in METRICS:
+            theirs = means[("gensim", key)]
+            ratio.append(f"{means[('lexiloom', key)] / theirs:.2f}" if theirs else "n/a")
+        lines.append("| " + " | ".join(ratio) + " |")
+    caption = (f"{report['words']:,} words ({Path(report['corpus']).name}), {report['epochs']} "
+               f"epochs, {report['workers']} workers, {report['seeds']} seed(s), mean ± sd. "
+               f"Machine: {report['machine']}.")
+    return "\n".join(lines) + "\n\n" + caption
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", help="plain-text corpus (default: WikiText-2 train under "
+                                         "$LEXILOOM_CORPORA)")
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--modes", default="cbow,sg", help="comma-separated: cbow, sg")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--min-count", type=int, default=5)
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke run: 1 seed, 1 epoch")
+    parser.add_argument("--json", help="also write the raw results to this file")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run_one(json.loads(args.child))))
+        return
+    if args.quick:
+        args.seeds, args.epochs = 1, 1
+    report = benchmark(args)
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=1), encoding="utf-8")
+    print(table(report))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,180 @@
+"""The ``word2vec`` embedder: CBOW and skip-gram Word2Vec, trained by a compiled kernel.
+
+>>> from lexiloom_word2vec.model import Word2Vec
+>>> vectors = Word2Vec(sg=True, dim=50, min_count=1).fit([["a", "b"], ["b", "c"]])  # doctest: +SKIP
+>>> vectors.most_similar("b")                                                      # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from lexiloom.errors import CorpusError, SettingsError
+from lexiloom_word2vec import fallback
+from lexiloom_word2vec.settings import DEFAULTS, validate
+from lexiloom_word2vec.training import Job, Progress, iter_jobs, run_jobs, seeded_weights
+from lexiloom_word2vec.vocabulary import (
+    Vocabulary,
+    count_vocabulary,
+    huffman_tree,
+    noise_table,
+    sample_thresholds,
+)
+
+if TYPE_CHECKING:
+    import torch
+
+    from lexiloom.vectors import KeyedVectors
+    from lexiloom.vocab import Vocab
+
+
+def kernel_train_job() -> Any:
+    """The compiled ``train_job``, or ``None`` when the extension was not built."""
+    try:
+        from lexiloom_word2vec import _kernel
+    except ImportError:
+        return None
+    return _kernel.train_job
+
+
+class Word2Vec:
+    """Word2Vec (Mikolov et al. 2013) with gensim's settings, names and defaults.
+
+    ``sg`` chooses skip-gram (else CBOW); ``negative`` noise words per example (0: none) and/or
+    ``hs`` hierarchical softmax; ``sample`` subsamples frequent words; ``window`` is shrunk at
+    random per word when ``shrink_windows``; the learning rate decays linearly from ``alpha`` to
+    ``min_alpha`` over all ``epochs``; ``workers`` threads train in parallel. ``vector_size`` is
+    accepted as gensim's name for ``dim``. ``backend`` is ``"auto"`` (compiled kernel if built,
+    else Python), ``"kernel"`` or ``"python"`` (slow; the same results).
+    """
+
+    def __init__(
+        self, *, sg: bool = False, dim: int = 100, window: int = 5, negative: int = 5,
+        hs: bool = False, sample: float = 1e-3, alpha: float = 0.025, min_alpha: float = 0.0001,
+        min_count: int = 5, max_vocab_size: int | None = None, epochs: int = 5, seed: int = 1,
+        workers: int = 3, ns_exponent: float = 0.75, cbow_mean: bool = True,
+        shrink_windows: bool = True, batch_words: int = 10000, progress: bool = False,
+        vectors: str | None = None, backend: str = "auto", vector_size: int | None = None,
+    ) -> None:
+        if vector_size is not None:
+            if dim not in (DEFAULTS["dim"], vector_size):
+                raise SettingsError("give either dim or vector_size (its gensim name), not both")
+            dim = vector_size
+        settings = {
+            "sg": sg, "dim": dim, "window": window, "negative": negative, "hs": hs,
+            "sample": sample, "alpha": alpha, "min_alpha": min_alpha, "min_count": min_count,
+            "max_vocab_size": max_vocab_size, "epochs": epochs, "seed": seed,
+            "workers": workers, "ns_exponent": ns_exponent, "cbow_mean": cbow_mean,
+            "shrink_windows": shrink_windows, "batch_words": batch_words, "progress": progress,
+            "vectors": vectors, "backend": backend,
+        }
+        self.settings = validate(settings)
+        self.dim: int = self.settings["dim"]
+        self.vocabulary: Vocabulary | None = None
+        self.vectors: KeyedVectors | None = None
+        self.stats: dict[str, float] = {}
+        self._train_job = self._backend(self.settings["backend"])
+
+    @staticmethod
+    def _backend(name: str) -> Any:
+        kernel = kernel_train_job()
+        if name == "kernel" and kernel is None:
+            raise SettingsError("the compiled word2vec kernel is not built; reinstall lexiloom "
+                                "with a C compiler available, or use backend=python")
+        if name == "python" or kernel is None:
+            return fallback.train_job
+        return kernel
+
+    @property
+    def backend(self) -> str:
+        """``"kernel"`` or ``"python"``: what trains."""
+        return "python" if self._train_job is fallback.train_job else "kernel"
+
+    def to_config(self) -> dict[str, Any]:
+        """The settings, JSON-serialisable, accepted back by the factory."""
+        return {key: self.settings[key] for key in DEFAULTS}
+
+    def fit(self, sentences: Iterable[Sequence[str]], *, seed: int | None = None,
+            progress: bool | None = None) -> KeyedVectors:
+        """Learn vectors from ``sentences`` (a re-iterable of token lists, read once per epoch
+        plus once to count) and return them as ``KeyedVectors`` (most frequent word first)."""
+        from lexiloom.vectors import KeyedVectors
+
+        if iter(sentences) is sentences:
+            raise CorpusError("Word2Vec needs a re-iterable corpus (it reads it once per epoch); "
+                              "pass a list or a TokenStream, not a generator")
+        s = self.settings
+        seed = s["seed"] if seed is None else seed
+        show = s["progress"] if progress is None else progress
+        started = time.perf_counter()
+        vocab = count_vocabulary(sentences, min_count=s["min_count"],
+                                 max_vocab_size=s["max_vocab_size"])
+        counted = time.perf_counter()
+        syn0 = self._train(sentences, vocab, seed, show)
+        finished = time.perf_counter()
+        self.vocabulary = vocab
+        self.stats = {"vocabulary": len(vocab), "words": vocab.raw_words * s["epochs"],
+                      "count_seconds": counted - started, "train_seconds": finished - counted,
+                      "seconds": finished - started,
+                      "words_per_second": vocab.raw_words * s["epochs"]
+                      / max(1e-9, finished - started)}
+        self.vectors = KeyedVectors(vocab.words, syn0, vocab.counts.tolist())
+        return self.vectors
+
+    def _train(self, sentences: Iterable[Sequence[str]], vocab: Vocabulary, seed: int,
+               show: bool) -> np.ndarray:
+        s = self.settings
+        size = len(vocab)
+        syn0 = seeded_weights(size, self.dim, seed)
+        syn1neg = np.zeros_like(syn0) if s["negative"] else None
+        syn1 = np.zeros_like(syn0) if s["hs"] else None
+        cum = noise_table(vocab.counts, s["ns_exponent"]) if s["negative"] else None
+        tree = huffman_tree(vocab.counts) if s["hs"] else None
+        samples = sample_thresholds(vocab.counts, s["sample"])
+        tables = {
+            "syn0": syn0, "syn1neg": syn1neg, "syn1": syn1, "sample_ints": samples,
+            "cum_table": cum,
+            "hs_offsets": tree.offsets if tree else None,
+            "hs_points": tree.points if tree else None,
+            "hs_codes": tree.codes if tree else None,
+            "sg": int(s["sg"]), "negative": s["negative"], "hs": int(s["hs"]),
+            "window": s["window"], "shrink_windows": s["shrink_windows"],
+            "cbow_mean": s["cbow_mean"],
+        }
+        train_job = self._train_job
+
+        def train(job: Job) -> None:
+            train_job(ids=job.ids, ends=job.ends, alpha=job.alpha, seed=job.seed, **tables)
+
+        jobs = iter_jobs(sentences, vocab.index, epochs=s["epochs"], total_words=vocab.raw_words,
+                         batch_words=s["batch_words"], alpha=s["alpha"],
+                         min_alpha=s["min_alpha"], seed=seed)
+        meter = Progress(vocab.raw_words * s["epochs"], enabled=show)
+        try:
+            run_jobs(jobs, train, workers=s["workers"], progress=meter)
+        finally:
+            meter.close()
+        return syn0
+
+    def build(self, vocab: Vocab) -> torch.nn.Module:
+        """An embedding layer for ``vocab``: rows from the fitted vectors, else from the
+        ``vectors`` file setting, else random (see ``lexiloom.vectors.layer.embedding_layer``)."""
+        from lexiloom.vectors.layer import embedding_layer
+
+        vectors = self.vectors
+        if vectors is None and self.settings["vectors"]:
+            from lexiloom.vectors import KeyedVectors
+
+            vectors = KeyedVectors.load(self.settings["vectors"])
+            if vectors.dim != self.dim:
+                raise SettingsError(f"{self.settings['vectors']}: vectors of size {vectors.dim}, "
+                                    f"but word2vec dim is {self.dim}; set dim={vectors.dim}")
+        return embedding_layer(vocab, self.dim, vectors, seed=self.settings["seed"])
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self.to_config().items() if v != DEFAULTS[k]}
+        return f"Word2Vec({', '.join(f'{k}={v!r}' for k, v in changed.items())})"

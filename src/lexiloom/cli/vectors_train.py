@@ -1,0 +1,175 @@
+"""``lexiloom vectors train``: learn word vectors from corpora with any embedder that can fit.
+
+``--json`` prints ``{"embedder", "settings", "out", "format", "vocabulary", "dim", "words",
+"epochs", "seconds", "words_per_second"}`` where ``words`` is the corpus's word count times the
+epochs and ``seconds`` covers vocabulary building and training.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from lexiloom import registry
+from lexiloom.cli.settings import route_settings, settings_option
+from lexiloom.errors import LexiloomError, SettingsError
+from lexiloom.registry import Entry
+from lexiloom.vectors.streaming import TokenStream
+
+SHORTHANDS = ("sg", "dim", "window", "negative", "epochs", "min_count", "workers", "seed")
+"""Options that are shorthands for the embedder setting of the same name."""
+
+
+class CountingStream:
+    """Wraps a re-iterable of token lists and counts the words of its first full pass."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.words: int | None = None
+
+    def __iter__(self) -> Iterator[Sequence[str]]:
+        words = 0
+        for tokens in self.stream:
+            words += len(tokens)
+            yield tokens
+        if self.words is None:
+            self.words = words
+
+
+def fitting_embedders() -> list[str]:
+    """Names of the registered embedders whose components can learn vectors (have ``fit``)."""
+    names = []
+    for entry in registry.embedders.entries():
+        try:
+            component = entry.create()
+        except Exception:  # a plugin's factory failing here must not hide the others
+            continue
+        if callable(getattr(component, "fit", None)):
+            names.append(entry.name)
+    return names
+
+
+def build_trainer(name: str, settings: dict[str, Any]) -> Any:
+    """The embedder ``name`` built with ``settings``; SettingsError if it cannot ``fit``."""
+    component = registry.embedders.create(name, **settings)
+    if not callable(getattr(component, "fit", None)):
+        able = ", ".join(fitting_embedders()) or "none"
+        raise SettingsError(f"embedder {name!r} cannot learn vectors (it has no fit); use "
+                            f"--embedder with one that can: {able}")
+    return component
+
+
+def _shorthand_settings(entry: Entry[Any], given: dict[str, Any]) -> dict[str, Any]:
+    settings = {}
+    for key, value in given.items():
+        if value is None:
+            continue
+        if key not in entry.defaults:
+            option = "--sg" if key == "sg" else "--" + key.replace("_", "-")
+            raise SettingsError(f"{option} does not apply: embedder {entry.name!r} has no "
+                                f"setting {key!r}; its settings are: "
+                                f"{', '.join(sorted(entry.defaults))}")
+        settings[key] = value
+    return settings
+
+
+def _output_format(out: Path, to: str | None) -> str:
+    if to:
+        return to
+    name = out.name[:-3] if out.name.endswith(".gz") else out.name
+    return "binary" if name.endswith(".bin") else "text"
+
+
+@click.command("train")
+@click.argument("corpus", nargs=-1, required=True)
+@click.option("--embedder", "--method", "embedder", default="word2vec", show_default=True,
+              metavar="NAME", help="An embedder that can learn vectors (word2vec, glove, or a "
+                                   "plugin's). --method is an alias.")
+@click.option("--sg/--cbow", default=None, help="Skip-gram or CBOW (word2vec; default CBOW).")
+@click.option("--dim", type=int, help="Vector size.")
+@click.option("--window", type=int, help="Context window (words on each side).")
+@click.option("--negative", type=int, help="Negative samples per example (word2vec).")
+@click.option("--epochs", type=int, help="Passes over the corpus.")
+@click.option("--min-count", "min_count", type=int,
+              help="Ignore words seen fewer times than this.")
+@click.option("--workers", type=int, help="Training threads.")
+@click.option("--seed", type=int, help="Random seed.")
+@settings_option
+@click.option("--tokenizer", default="whitespace", show_default=True, metavar="NAME",
+              help="Tokenizer for the corpus text; tokens are used in their norm form.")
+@click.option("--format", "fmt", metavar="NAME",
+              help="Corpus format (default: from the extension; unknown extensions are read as "
+                   "plain text, one document per line).")
+@click.option("--encoding", default="utf-8", show_default=True, help="Corpus text encoding.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the vectors (written atomically).")
+@click.option("--to", "to", type=click.Choice(["text", "binary", "glove"]),
+              help="Vectors file format (default: binary for .bin, else word2vec text).")
+@click.option("--progress/--no-progress", default=True, show_default=True,
+              help="Show a progress bar with words/second on stderr.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def command(corpus: tuple[str, ...], embedder: str, sg: bool | None, dim: int | None,
+            window: int | None, negative: int | None, epochs: int | None,
+            min_count: int | None, workers: int | None, seed: int | None,
+            options: tuple[str, ...], tokenizer: str, fmt: str | None, encoding: str, out: Path,
+            to: str | None, progress: bool, as_json: bool) -> None:
+    """Train word vectors on CORPUS (files, folders or bundled corpora such as passage/train).
+
+    Example: lexiloom vectors train wiki.txt --sg --dim 100 --epochs 5 --out wiki.vec
+    """
+    try:
+        summary = train_vectors(
+            corpus, embedder=embedder, shorthands={
+                "sg": sg, "dim": dim, "window": window, "negative": negative, "epochs": epochs,
+                "min_count": min_count, "workers": workers, "seed": seed},
+            options=options, tokenizer=tokenizer, fmt=fmt, encoding=encoding, out=out, to=to,
+            progress=progress and not as_json)
+    except LexiloomError as err:  # one line, also when this command is invoked on its own
+        from lexiloom.cli import UserError
+
+        raise UserError(err) from None
+    if as_json:
+        click.echo(json.dumps(summary))
+        return
+    words, passes = summary["words"], summary["epochs"]
+    click.echo(f"{embedder}: {summary['vocabulary']:,} words x {summary['dim']} dimensions "
+               f"from {words:,} words ({passes} epoch{'s' if passes != 1 else ''}) in "
+               f"{summary['seconds']:.1f} s, {summary['words_per_second']:,.0f} words/s -> "
+               f"{out} ({summary['format']})")
+
+
+def train_vectors(corpus: Sequence[str], *, embedder: str, shorthands: dict[str, Any],
+                  options: Sequence[str], tokenizer: str, fmt: str | None, encoding: str,
+                  out: Path, to: str | None, progress: bool) -> dict[str, Any]:
+    """What ``vectors train`` does: build the embedder, fit it on the corpus, save the vectors;
+    returns the summary (see the module docstring)."""
+    entry = registry.embedders.get(embedder)
+    tokenizer_entry = registry.tokenizers.get(tokenizer)
+    routed = route_settings(options, {"embedder": entry, "tokenizer": tokenizer_entry})
+    settings = _shorthand_settings(entry, shorthands)
+    settings.update(routed["embedder"])
+    if "progress" in entry.defaults and "progress" not in settings:
+        settings["progress"] = progress
+    trainer = build_trainer(embedder, settings)
+    out_format = _output_format(out, to)
+    stream = CountingStream(TokenStream(list(corpus), tokenizer=tokenizer,
+                                        tokenizer_settings=routed["tokenizer"], format=fmt,
+                                        encoding=encoding))
+    started = time.perf_counter()
+    vectors = trainer.fit(stream)
+    seconds = time.perf_counter() - started
+    vectors.save(out, format=out_format)
+    used = trainer.to_config() if hasattr(trainer, "to_config") else settings
+    passes = int(used.get("epochs", 1) or 1)
+    words = (stream.words or 0) * passes
+    return {
+        "embedder": embedder, "settings": used, "out": str(out), "format": out_format,
+        "vocabulary": len(vectors.index_to_key), "dim": int(vectors.dim), "words": words,
+        "epochs": passes, "seconds": round(seconds, 3),
+        "words_per_second": round(words / max(seconds, 1e-9), 1),
+    }
