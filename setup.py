@@ -65,9 +65,20 @@ setup(
             "embedders = lexiloom_embedders",
             "word2vec = lexiloom_word2vec",
             "glove = lexiloom_glove",
+            "recurrent = lexiloom_recurrent",
+            "heads = lexiloom_heads",
         ],
         "spacy_tokenizers": [
             "lexiloom.Tokenizer.v1 = lexiloom.spacy.tokenizer:create_tokenizer",
+        ],
+        "spacy_architectures": [
+            "lexiloom.TextClassifier.v1 = lexiloom.spacy.architectures:text_classifier_v1",
+        ],
+        "spacy_factories": [
+            "lexiloom_sentiment = lexiloom.spacy.components.factories:make_sentiment",
+        ],
+        "spacy_callbacks": [
+            "lexiloom.add_requirements.v1 = lexiloom.spacy.requirements:make_add_requirements",
         ],
     },
     classifiers=[

@@ -1,0 +1,152 @@
+"""The text classifier: embedding layer → encoder → head, assembled from registered plugins."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import torch
+from torch import nn
+
+from lexiloom import registry
+from lexiloom.errors import SettingsError
+
+if TYPE_CHECKING:
+    from lexiloom.vocab import Vocab
+
+
+class TextClassifierModule(nn.Module):
+    """Token ids to one logit per label: ``embedding(ids)`` → ``encoder`` → ``head``.
+
+    ``forward(ids, lengths)`` takes ids (batch, time), padded with ``<pad>`` = 0, and the true
+    ``lengths`` (batch,); it returns logits (batch, n_labels). A text's logits do not depend on the
+    other texts in its batch (the encoders and heads mask padding). :meth:`probabilities` applies
+    the head's activation (softmax when exclusive, else sigmoid).
+
+    The head receives the encoder's ``final`` state as ``final=`` when its ``forward`` accepts
+    that keyword (the built-in heads do; pooling ``"final"`` uses it).
+    """
+
+    def __init__(self, embedding: nn.Module, encoder: nn.Module, head: nn.Module) -> None:
+        super().__init__()
+        self.embedding = embedding
+        self.encoder = encoder
+        self.head = head
+        self._head_takes_final = _accepts_keyword(head.forward, "final")
+        self.settings: dict[str, Any] = {}
+        """The ``build_text_classifier`` arguments (without the vocabulary), when built by it."""
+
+    @property
+    def n_labels(self) -> int:
+        """The number of labels (the head's output size)."""
+        return int(self.head.output_size)
+
+    @property
+    def exclusive(self) -> bool:
+        """Whether the labels are mutually exclusive (softmax) rather than multi-label."""
+        return bool(getattr(self.head, "exclusive", True))
+
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """Logits (batch, n_labels) for padded ``ids`` (batch, time) of true ``lengths``."""
+        out = self.encoder(self.embedding(ids), lengths)
+        if self._head_takes_final:
+            return self.head(out.states, lengths, final=out.final)
+        return self.head(out.states, lengths)
+
+    def probabilities(self, logits: torch.Tensor) -> torch.Tensor:
+        """The head's activation over ``logits``."""
+        return self.head.probabilities(logits)
+
+
+def build_text_classifier(
+    vocab: Vocab,
+    n_labels: int,
+    *,
+    embedder: Mapping[str, Any],
+    encoder: Mapping[str, Any],
+    head: Mapping[str, Any],
+    exclusive: bool = True,
+) -> TextClassifierModule:
+    """A :class:`TextClassifierModule` for ``vocab`` and ``n_labels`` labels, from plugin specs.
+
+    Each spec is ``{"name": <registered name>, **settings}``: the embedder is built with its
+    settings and ``.build(vocab)`` gives the input layer; the encoder gets ``input_size`` (the
+    embedder's ``dim``); the head gets ``input_size`` (the encoder's ``output_size``),
+    ``output_size=n_labels`` and ``exclusive`` (when the head declares that setting; a head spec
+    that sets ``exclusive`` differently is an error).
+
+    >>> model = build_text_classifier(vocab, 2, embedder={"name": "trainable", "dim": 32},
+    ...                               encoder={"name": "gru", "hidden_size": 32},
+    ...                               head={"name": "classification"})  # doctest: +SKIP
+    """
+    if isinstance(n_labels, bool) or not isinstance(n_labels, int) or n_labels < 1:
+        raise SettingsError(f"the number of labels must be a positive integer, not {n_labels!r}")
+    if not isinstance(exclusive, bool):
+        raise SettingsError(f"exclusive must be true or false, not {exclusive!r}")
+    emb_name, emb_settings = _spec("embedder", embedder)
+    enc_name, enc_settings = _spec("encoder", encoder)
+    head_name, head_settings = _spec("head", head)
+
+    embedder_obj = registry.embedders.create(emb_name, **emb_settings)
+    embedding = embedder_obj.build(vocab)
+    encoder_obj = registry.encoders.create(enc_name, input_size=embedder_obj.dim, **enc_settings)
+    if "exclusive" in registry.heads.get(head_name).defaults:
+        given = head_settings.setdefault("exclusive", exclusive)
+        if given != exclusive:
+            raise SettingsError(f"the head sets exclusive={given} but the classifier is "
+                                f"{'exclusive' if exclusive else 'multi-label'}; remove "
+                                "'exclusive' from the head settings")
+    elif not exclusive:
+        raise SettingsError(f"head {head_name!r} has no 'exclusive' setting, so it cannot be "
+                            "multi-label; use the 'classification' head")
+    head_obj = registry.heads.create(head_name, input_size=encoder_obj.output_size,
+                                     output_size=n_labels, **head_settings)
+    module = TextClassifierModule(embedding, encoder_obj, head_obj)
+    module.settings = {
+        "embedder": {"name": emb_name, **emb_settings},
+        "encoder": {"name": enc_name, **enc_settings},
+        "head": {"name": head_name, **head_settings},
+        "exclusive": exclusive,
+    }
+    return module
+
+
+def resize_output(module: TextClassifierModule, new_n_labels: int,
+                  *, new_bias: float | None = None) -> TextClassifierModule:
+    """Grow ``module``'s output layer to ``new_n_labels`` labels, **in place**, and return it.
+
+    The old labels keep their weights and biases, so their logits are unchanged; new labels start
+    with zero weights and, by default, a bias of -5000 for exclusive heads (their probability is
+    0, so the old labels' probabilities are unchanged too, as in spaCy's textcat) or 0 for
+    multi-label heads; ``new_bias`` overrides it. The same size is a no-op; shrinking raises
+    :class:`~lexiloom.errors.SettingsError`. Create the optimizer (or its state) afresh
+    afterwards: the output layer's parameters are new tensors.
+    """
+    head = module.head
+    resize = getattr(head, "resize_output", None)
+    if resize is None:
+        raise SettingsError(f"the head {type(head).__name__} cannot grow its output; "
+                            "rebuild the model with the new number of labels")
+    if new_bias is None:
+        resize(new_n_labels)
+    else:
+        resize(new_n_labels, new_bias=new_bias)
+    return module
+
+
+def _spec(kind: str, spec: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    if not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str):
+        raise SettingsError(f"the {kind} must be given as a mapping with a 'name' key naming a "
+                            f"registered {kind} (e.g. {{'name': ...}}), not {spec!r}")
+    settings = {k: v for k, v in spec.items() if k != "name"}
+    return spec["name"], settings
+
+
+def _accepts_keyword(function: Any, name: str) -> bool:
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any((p.name == name and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+               or p.kind is p.VAR_KEYWORD for p in parameters)

@@ -1,0 +1,353 @@
+"""``lexiloom.TextClassifier.v1``: a text classifier assembled from lexiloom plugins, as a thinc
+model that spaCy's ``textcat``, ``textcat_multilabel`` and ``lexiloom_sentiment`` accept.
+
+Registered in spaCy's ``architectures`` registry through the ``spacy_architectures`` entry
+point, so a config names it without importing lexiloom::
+
+    [components.textcat.model]
+    @architectures = "lexiloom.TextClassifier.v1"
+    exclusive_classes = true
+    nO = null
+    vocab_corpus = ${paths.train}
+
+    [components.textcat.model.embedder]
+    name = "trainable"
+    dim = 100
+
+    [components.textcat.model.encoder]
+    name = "lstm"
+    hidden_size = 128
+    bidirectional = true
+
+    [components.textcat.model.head]
+    name = "classification"
+    pooling = "max"
+
+    [components.textcat.model.vocab]
+    min_count = 1
+    max_size = 50000
+    attr = "norm"
+
+How it works:
+
+- Docs become padded ids (:mod:`lexiloom.spacy.docs_to_ids`) that a torch
+  ``TextClassifierModule`` (embedding → encoder → head, :mod:`lexiloom.models`) turns into
+  logits, inside thinc's ``PyTorchWrapper_v3``.
+- The torch module is built lazily, in the model's ``initialize``, once the number of labels is
+  known (spaCy's textcat sets ``nO`` as labels are added, or it comes from the ``Y`` sample).
+  The vocabulary is built there too: from ``vocab_corpus`` when given (the whole training
+  corpus; spaCy hands ``initialize`` only 10 examples), else from the sample; or a vocabulary
+  installed beforehand with :func:`set_vocab` (``model.attrs["set_vocab"](model, vocab)``) is
+  used as it is.
+- Probabilities: the head's activation (softmax when ``exclusive_classes``, else sigmoid) is
+  applied to the logits inside the model, and the gradient spaCy passes back for them
+  (``d_scores = scores - truths``) is handed to the logits **unchanged**. That is the gradient of
+  cross-entropy (softmax) or binary cross-entropy (sigmoid) with respect to the logits, exactly
+  what thinc's own ``Softmax`` layer does (its backprop takes ``dY`` as the gradient of the
+  pre-activation). Backpropagating through the activation's Jacobian instead (thinc's
+  ``softmax_activation``/``Logistic``) would train a squared-error loss on probabilities, which
+  learns slowly when predictions saturate.
+- ``resize_output`` (spaCy calls it when a label is added): before the module exists only ``nO``
+  changes; afterwards the head's output layer grows, old labels keep their weights, and in an
+  exclusive model the new label starts with probability 0, so old predictions are unchanged (as
+  in spaCy's own architectures). The resized weights get a fresh thinc shim, so optimizer state
+  is restarted for this model (old moments would not fit the new shapes).
+- Serialization goes through ``PyTorchWrapper_v3``'s hooks (:mod:`lexiloom.spacy.serialize`):
+  safetensors weights + vocabulary + settings, never ``torch.load``.
+- In ``nlp.pipe(..., n_process=N)`` workers, torch uses one thread per process
+  (:mod:`lexiloom.spacy.worker_threads`).
+
+Importing this module imports spaCy's thinc but not torch (it is imported when a model is built).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from thinc.api import ArgsKwargs, Model, PyTorchShim, PyTorchWrapper_v3, torch2xp, xp2torch
+
+from lexiloom import registry
+from lexiloom.errors import SettingsError
+from lexiloom.spacy import torch_module
+from lexiloom.spacy.docs_to_ids import (
+    build_vocab,
+    check_vocab_settings,
+    corpus_docs,
+    docs_to_arrays,
+    vocab_form,
+)
+from lexiloom.spacy.requirements import register_callback
+from lexiloom.spacy.serialize import deserialize_model, serialize_model
+from lexiloom.spacy.worker_threads import limit_threads_in_worker
+from lexiloom.vocab import Vocab
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+    from thinc.types import Floats2d
+
+ARCHITECTURE = "lexiloom.TextClassifier.v1"
+"""The registered name of :func:`text_classifier_v1`."""
+
+DEFAULT_EMBEDDER: dict[str, Any] = {"name": "trainable", "dim": 100}
+DEFAULT_ENCODER: dict[str, Any] = {"name": "lstm", "hidden_size": 128}
+DEFAULT_HEAD: dict[str, Any] = {"name": "classification", "pooling": "max"}
+DEFAULT_VOCAB: dict[str, Any] = {"min_count": 1, "max_size": 50000, "attr": "norm"}
+
+_PARTS = (("embedder", "embedders"), ("encoder", "encoders"), ("head", "heads"))
+
+register_callback()  # "lexiloom.add_requirements.v1", for [initialize.after_init] in configs
+
+
+def text_classifier_v1(
+    exclusive_classes: bool = True,
+    nO: int | None = None,
+    embedder: dict[str, Any] = DEFAULT_EMBEDDER,
+    encoder: dict[str, Any] = DEFAULT_ENCODER,
+    head: dict[str, Any] = DEFAULT_HEAD,
+    vocab: dict[str, Any] = DEFAULT_VOCAB,
+    vocab_corpus: str | None = None,
+) -> Model[list[Doc], Floats2d]:
+    """A thinc model mapping docs to label probabilities (softmax if ``exclusive_classes``,
+    else an independent sigmoid per label).
+
+    ``embedder``, ``encoder`` and ``head`` each name a registered lexiloom component (``name``)
+    with its settings; ``vocab`` chooses the token form (``attr``: norm, lower or orth) and
+    the vocabulary's ``min_count``/``max_size``; ``vocab_corpus`` is a corpus (DocBin ``.spacy``
+    or any format ``lexiloom.corpora.read_corpus`` reads) to build the vocabulary from.
+    Bad names or settings raise :class:`~lexiloom.errors.SettingsError` (or
+    :class:`~lexiloom.errors.UnknownComponentError`, listing the available names) here, when
+    the config is resolved.
+    """
+    spec = make_spec(exclusive_classes, embedder, encoder, head, vocab)
+    wrapper = PyTorchWrapper_v3(
+        None,
+        convert_inputs=_convert_inputs,
+        convert_outputs=_convert_outputs,
+        serialize_model=serialize_model,
+        deserialize_model=deserialize_model,
+    )
+    model: Model[list[Doc], Floats2d] = Model(
+        "lexiloom_textcat",
+        _forward,
+        init=_init,
+        layers=[wrapper],
+        dims={"nO": nO},
+        attrs={
+            "lexiloom_spec": spec,
+            "vocab_corpus": None if vocab_corpus is None else str(vocab_corpus),
+            "lexiloom_vocab": None,
+            "lexiloom_vocab_installed": False,
+            "set_vocab": set_vocab,
+            "resize_output": resize_output,
+            "multi_label": not exclusive_classes,
+        },
+    )
+    return model
+
+
+def make_spec(exclusive: bool, embedder: dict[str, Any], encoder: dict[str, Any],
+              head: dict[str, Any], vocab: dict[str, Any]) -> dict[str, Any]:
+    """The validated, JSON-serialisable model spec (see :mod:`lexiloom.spacy.torch_module`).
+
+    The encoder and head are built once here with small sizes, so an unknown name or a bad
+    setting fails when the config is resolved rather than at ``initialize``. The embedder is only
+    checked for its name and setting names: building it may need a vectors file, which a saved
+    pipeline does not need (its weights are in the pipeline), so loading works without it.
+    """
+    if not isinstance(exclusive, bool):
+        raise SettingsError(f"exclusive_classes must be true or false, not {exclusive!r}")
+    spec: dict[str, Any] = {"exclusive": exclusive, "vocab": check_vocab_settings(vocab)}
+    for part, _ in _PARTS:
+        given = {"embedder": embedder, "encoder": encoder, "head": head}[part]
+        if not isinstance(given, dict) or not isinstance(given.get("name"), str):
+            raise SettingsError(f"the model's {part} must be a section with a 'name' key naming "
+                                f"a registered {part} (run 'lexiloom plugins'), not {given!r}")
+        spec[part] = dict(given)
+    _check_embedder(spec["embedder"])
+    encoder_obj = registry.encoders.create(spec["encoder"]["name"], input_size=8,
+                                           **_without_name(spec["encoder"]))
+    head_settings = _without_name(spec["head"])
+    if "exclusive" in registry.heads.get(spec["head"]["name"]).defaults:
+        if head_settings.setdefault("exclusive", exclusive) != exclusive:
+            raise SettingsError("the head section sets 'exclusive' differently from the model's "
+                                "exclusive_classes; remove 'exclusive' from the head section")
+    elif not exclusive:
+        raise SettingsError(f"head {spec['head']['name']!r} cannot be multi-label; use the "
+                            "'classification' head or set exclusive_classes = true")
+    registry.heads.create(spec["head"]["name"], input_size=encoder_obj.output_size,
+                          output_size=2, **head_settings)
+    return spec
+
+
+def set_vocab(model: Model, vocab: Vocab) -> None:
+    """Install ``vocab`` (e.g. built from the whole training corpus) before ``initialize``
+    builds the torch module; ``initialize`` then uses it instead of building one.
+
+    Also reachable as ``model.attrs["set_vocab"](model, vocab)``. The vocabulary's form must
+    match the model's token attribute (``text`` for ``attr = "orth"``, else ``norm``).
+    """
+    node = _lexiloom_node(model)
+    expected = vocab_form(node.attrs["lexiloom_spec"]["vocab"]["attr"])
+    if not isinstance(vocab, Vocab):
+        raise SettingsError(f"set_vocab needs a lexiloom.vocab.Vocab, not {type(vocab).__name__}")
+    if vocab.form != expected:
+        raise SettingsError(f"the vocabulary's form is {vocab.form!r} but the model reads "
+                            f"{expected!r} tokens; build it with form={expected!r}")
+    node.attrs["lexiloom_vocab"] = vocab
+    node.attrs["lexiloom_vocab_installed"] = True
+
+
+def build_vocab_for(model: Model, docs: Iterable[Doc]) -> Vocab:
+    """A vocabulary of ``docs`` under the model's ``vocab`` settings (token attribute,
+    ``min_count``, ``max_size``), ready for :func:`set_vocab`."""
+    return build_vocab(docs, _lexiloom_node(model).attrs["lexiloom_spec"]["vocab"])
+
+
+def get_vocab(model: Model) -> Vocab | None:
+    """The vocabulary the model uses (``None`` before ``initialize`` or :func:`set_vocab`)."""
+    node = _lexiloom_node(model)
+    module = get_module(node)
+    return module.lexiloom_vocab if module is not None else node.attrs["lexiloom_vocab"]
+
+
+def get_module(model: Model) -> Any:
+    """The torch ``TextClassifierModule`` inside the model (``None`` before ``initialize``)."""
+    return _lexiloom_node(model).layers[0].shims[0]._model
+
+
+def resize_output(model: Model, new_nO: int) -> Model:
+    """Give the model ``new_nO`` labels (spaCy's textcat calls this from ``add_label``)."""
+    wrapper = model.layers[0]
+    module = wrapper.shims[0]._model
+    if module is not None and new_nO != module.lexiloom_n_labels:
+        wrapper.shims[0] = _new_shim(torch_module.resize(module, new_nO))
+    model.set_dim("nO", new_nO, force=True)
+    return model
+
+
+def _lexiloom_node(model: Model) -> Model:
+    for node in model.walk():
+        if "lexiloom_spec" in node.attrs:
+            return node
+    raise SettingsError(f"model {model.name!r} is not a {ARCHITECTURE} model")
+
+
+def _check_embedder(settings: dict[str, Any]) -> None:
+    entry = registry.embedders.get(settings["name"])
+    unknown = sorted(set(settings) - {"name"} - set(entry.defaults) - set(entry.host_settings))
+    if unknown:
+        known = ", ".join(sorted(entry.defaults)) or "none"
+        raise SettingsError(f"embedder {entry.name!r} has no setting "
+                            f"{', '.join(map(repr, unknown))}; its settings are: {known}")
+
+
+def _without_name(settings: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in settings.items() if k != "name"}
+
+
+def _new_shim(module: Any) -> PyTorchShim:
+    return PyTorchShim(module, serialize_model=serialize_model,
+                       deserialize_model=deserialize_model)
+
+
+def _init(model: Model, X: list[Doc] | None = None, Y: Floats2d | None = None) -> None:
+    if Y is not None and not model.has_dim("nO"):
+        model.set_dim("nO", int(Y.shape[1]))
+    if not model.has_dim("nO"):
+        raise SettingsError("the text classifier has no labels yet; add labels to the component "
+                            "(or pass examples) before initializing it")
+    spec = model.attrs["lexiloom_spec"]
+    vocab = model.attrs["lexiloom_vocab"]
+    if not model.attrs["lexiloom_vocab_installed"] or vocab is None:
+        vocab = _initial_vocab(model, X)
+        model.attrs["lexiloom_vocab"] = vocab
+    module = torch_module.build_module(_seeded(spec), vocab, model.get_dim("nO"))
+    module.lexiloom_spec = spec  # save the user's settings, not the drawn seeds
+    model.layers[0].shims[0] = _new_shim(module)
+
+
+def _initial_vocab(model: Model, X: list[Doc] | None) -> Vocab:
+    settings = model.attrs["lexiloom_spec"]["vocab"]
+    corpus = model.attrs["vocab_corpus"]
+    if corpus:
+        if not X:
+            raise SettingsError("building the vocabulary from vocab_corpus needs the example "
+                                "docs passed to initialize (for their spaCy vocab)")
+        return build_vocab(corpus_docs(corpus, X[0].vocab), settings)
+    return build_vocab(X or [], settings)
+
+
+def _seeded(spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` with every ``seed = None`` setting of its parts drawn from torch's global random
+    stream, so ``spacy train``'s seed (``fix_random_seed``) makes the initial weights
+    reproducible."""
+    import torch
+
+    seeded = dict(spec)
+    for part, kind in _PARTS:
+        entry = registry.REGISTRIES[kind].get(spec[part]["name"])
+        if "seed" in entry.defaults and spec[part].get("seed", entry.defaults["seed"]) is None:
+            seeded[part] = {**spec[part], "seed": int(torch.randint(0, 2**31 - 1, ()).item())}
+    return seeded
+
+
+def _forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[Floats2d, Callable]:
+    wrapper = model.layers[0]
+    module = wrapper.shims[0]._model
+    if module is None:
+        raise SettingsError(f"the {ARCHITECTURE} model is not initialized; call "
+                            "nlp.initialize() (or load a trained pipeline) first")
+    if not is_train:
+        limit_threads_in_worker()
+    vocab = module.lexiloom_vocab
+    model.attrs["lexiloom_vocab"] = vocab
+    if not docs:
+        return model.ops.alloc2f(0, module.lexiloom_n_labels), lambda d_scores: []
+    ids, lengths = docs_to_arrays(docs, vocab, model.attrs["lexiloom_spec"]["vocab"]["attr"])
+    scores, backprop_wrapper = wrapper((ids, lengths), is_train)
+
+    def backprop(d_scores: Floats2d) -> list:
+        backprop_wrapper(d_scores)
+        return []
+
+    return scores, backprop
+
+
+def _convert_inputs(model: Model, X: Any, is_train: bool) -> tuple[ArgsKwargs, Callable]:
+    import torch
+
+    device = model.shims[0].device
+    ids, lengths = X
+    inputs = ArgsKwargs(args=(torch.from_numpy(ids).to(device),
+                              torch.from_numpy(lengths).to(device)), kwargs={})
+    return inputs, lambda d_inputs: []
+
+
+def _convert_outputs(model: Model, X_logits: Any, is_train: bool) -> tuple[Any, Callable]:
+    import torch
+
+    shim = model.shims[0]
+    _, logits = X_logits
+    with torch.no_grad():
+        probs = torch_module.probabilities(shim._model, logits.detach())
+    scores = torch2xp(probs.float().contiguous(), ops=model.ops)
+
+    def to_logits(d_scores: Any) -> ArgsKwargs:
+        # The activation's backprop is the identity (see the module docstring).
+        grad = xp2torch(model.ops.asarray2f(d_scores), device=shim.device).to(logits.dtype)
+        return ArgsKwargs(args=((logits,),), kwargs={"grad_tensors": (grad,)})
+
+    return scores, to_logits
+
+
+__all__ = [
+    "ARCHITECTURE",
+    "build_vocab_for",
+    "get_module",
+    "get_vocab",
+    "make_spec",
+    "resize_output",
+    "set_vocab",
+    "text_classifier_v1",
+]

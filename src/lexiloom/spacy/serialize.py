@@ -1,0 +1,95 @@
+"""Saving and loading the architecture's torch module without pickle: the hooks given to thinc's
+``PyTorchWrapper_v3`` (its default shim calls ``torch.load`` unguarded).
+
+The bytes are a msgpack map: ``format`` and ``version``, the model ``spec``, the ``vocab``
+(:meth:`lexiloom.vocab.Vocab.to_dict`), ``n_labels``, which parameters are frozen, and the
+weights as a safetensors blob. Loading rebuilds the module from the spec and loads the weights
+strictly. A plain ``torch.nn.Embedding`` input layer is rebuilt as a trainable embedding of the
+saved size (its weights are then loaded), so loading never re-reads a vectors file nor retrains
+Word2Vec/GloVe; frozen parameters stay frozen.
+
+An uninitialised model (no module yet) is saved as empty bytes and loads as uninitialised.
+Importing this module does not import torch.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from lexiloom.errors import ModelFileError
+from lexiloom.spacy.torch_module import build_module
+from lexiloom.vocab import Vocab
+
+if TYPE_CHECKING:
+    import torch
+
+FORMAT = "lexiloom.TextClassifier"
+VERSION = 1
+
+
+def serialize_model(module: torch.nn.Module | None) -> bytes:
+    """The bytes of ``module`` (empty for an uninitialised model)."""
+    import srsly
+    from safetensors.torch import save
+
+    if module is None:
+        return b""
+    state = {name: tensor.detach().cpu().contiguous()
+             for name, tensor in module.state_dict().items()}
+    message = {
+        "format": FORMAT,
+        "version": VERSION,
+        "spec": module.lexiloom_spec,
+        "vocab": module.lexiloom_vocab.to_dict(),
+        "n_labels": module.lexiloom_n_labels,
+        "embedding": _embedding_shape(module),
+        "frozen": sorted(n for n, p in module.named_parameters() if not p.requires_grad),
+        "weights": save(state),
+    }
+    return srsly.msgpack_dumps(message)
+
+
+def deserialize_model(module: Any, data: bytes, device: torch.device) -> torch.nn.Module | None:
+    """The module saved in ``data`` on ``device`` (``module``, the current one, is replaced)."""
+    import srsly
+    from safetensors.torch import load
+
+    if not data:
+        return None
+    try:
+        message = srsly.msgpack_loads(data)
+        if message.get("format") != FORMAT or message.get("version") != VERSION:
+            raise ValueError(f"format {message.get('format')!r} version "
+                             f"{message.get('version')!r}")
+        spec, n_labels = message["spec"], int(message["n_labels"])
+        vocab = Vocab.from_dict(message["vocab"], "saved lexiloom text classifier")
+        state = load(message["weights"])
+        frozen = set(message["frozen"])
+    except ModelFileError:
+        raise
+    except Exception as err:
+        raise ModelFileError(f"not a lexiloom.TextClassifier.v1 model ({err}); save it again "
+                             f"with this version of lexiloom") from None
+    shape = message.get("embedding")
+    substitute = {"name": "trainable", "dim": int(shape[1])} if shape else None
+    rebuilt = build_module(spec, vocab, n_labels, embedder=substitute)
+    try:
+        rebuilt.load_state_dict(state, strict=True)
+    except RuntimeError as err:
+        raise ModelFileError(f"the saved weights do not fit the model built from its settings "
+                             f"({' '.join(str(err).split())[:300]}); the plugins may have "
+                             f"changed since it was saved: install the versions it was trained "
+                             f"with") from None
+    for name, parameter in rebuilt.named_parameters():
+        parameter.requires_grad_(name not in frozen)
+    return rebuilt.to(device)
+
+
+def _embedding_shape(module: torch.nn.Module) -> list[int] | None:
+    """``[rows, dim]`` when the input layer is a plain ``nn.Embedding``, else ``None``."""
+    import torch
+
+    embedding = getattr(module, "embedding", None)
+    if type(embedding) is torch.nn.Embedding:
+        return [int(embedding.num_embeddings), int(embedding.embedding_dim)]
+    return None

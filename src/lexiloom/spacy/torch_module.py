@@ -1,0 +1,78 @@
+"""The torch module behind ``lexiloom.TextClassifier.v1``: built from a spec, with its vocabulary
+and spec attached so that it can be saved and rebuilt on its own.
+
+A *spec* is the JSON-serialisable description of the model::
+
+    {"embedder": {"name": "trainable", "dim": 100}, "encoder": {"name": "lstm", ...},
+     "head": {"name": "classification", "pooling": "max"}, "exclusive": True,
+     "vocab": {"min_count": 1, "max_size": 50000, "attr": "norm"}}
+
+The built module (:class:`lexiloom.models.TextClassifierModule`) carries ``lexiloom_spec``,
+``lexiloom_vocab`` and ``lexiloom_n_labels`` as plain attributes. Importing this module does not
+import torch.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from lexiloom.errors import SettingsError
+
+if TYPE_CHECKING:
+    import torch
+
+    from lexiloom.vocab import Vocab
+
+
+def build_module(spec: dict[str, Any], vocab: Vocab, n_labels: int,
+                 *, embedder: dict[str, Any] | None = None) -> torch.nn.Module:
+    """The text classifier for ``spec`` over ``vocab`` with ``n_labels`` outputs.
+
+    ``embedder`` overrides the spec's embedder for this build (loading uses a plain trainable
+    embedding of the saved size instead of re-reading or re-training vectors).
+    """
+    from lexiloom.models.classifier import build_text_classifier
+
+    if isinstance(n_labels, bool) or not isinstance(n_labels, int) or n_labels < 1:
+        raise SettingsError(f"the classifier needs at least one label, not {n_labels!r}; add "
+                            "labels to the component before initializing it")
+    module = build_text_classifier(
+        vocab, n_labels, embedder=dict(embedder or spec["embedder"]),
+        encoder=dict(spec["encoder"]), head=dict(spec["head"]), exclusive=spec["exclusive"],
+    )
+    attach(module, spec, vocab, n_labels)
+    return module
+
+
+def attach(module: torch.nn.Module, spec: dict[str, Any], vocab: Vocab, n_labels: int) -> None:
+    """Record ``spec``, ``vocab`` and ``n_labels`` on ``module``."""
+    module.lexiloom_spec = spec
+    module.lexiloom_vocab = vocab
+    module.lexiloom_n_labels = n_labels
+
+
+def resize(module: torch.nn.Module, n_labels: int) -> torch.nn.Module:
+    """``module`` with ``n_labels`` outputs, old labels' weights kept (the head decides the new
+    rows; exclusive heads add labels of probability 0, as spaCy's textcat does)."""
+    from lexiloom.models.classifier import resize_output
+
+    resized = resize_output(module, n_labels)
+    resized = module if resized is None else resized
+    attach(resized, module.lexiloom_spec, module.lexiloom_vocab, n_labels)
+    return resized
+
+
+def head_of(module: torch.nn.Module) -> Any:
+    """The module's head (an object with ``probabilities`` and maybe ``score``), or ``None``."""
+    return getattr(module, "head", None)
+
+
+def probabilities(module: torch.nn.Module, logits: torch.Tensor) -> torch.Tensor:
+    """The head's activation over ``logits``: softmax (exclusive) or sigmoid (multi-label)."""
+    import torch
+
+    head = head_of(module)
+    if head is not None and hasattr(head, "probabilities"):
+        return head.probabilities(logits)
+    exclusive = module.lexiloom_spec["exclusive"]
+    return torch.softmax(logits, dim=-1) if exclusive else torch.sigmoid(logits)
