@@ -27,14 +27,14 @@ import json
 import os
 import platform
 import resource
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+from common import REPO, corpus_path, cpu_model, mean_sd
+
 DEFAULT_CORPUS = Path("wikitext-2") / "wiki.train.tokens"
 METRICS = (
     ("vocab_size", "vocabulary", "{:,.0f}"),
@@ -46,14 +46,6 @@ METRICS = (
     ("analogy", "analogy accuracy (questions-words, restrict_vocab=30000)", "{:.3f}"),
     ("wordsim353", "WordSim353 Spearman", "{:.3f}"),
 )
-
-
-def corpus_path(option: str | None) -> Path:
-    """The corpus file: ``--corpus``, else the default file under ``$LEXILOOM_CORPORA``."""
-    if option:
-        return Path(option)
-    root = Path(os.environ.get("LEXILOOM_CORPORA", REPO.parent / "shared" / "corpora"))
-    return root / DEFAULT_CORPUS
 
 
 def gensim_data(name: str) -> str | None:
@@ -106,26 +98,11 @@ def run_child(job: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- the table ----------------------------------------------------------------------------------
-def summarise(values: list[float], fmt: str) -> str:
-    """``mean ± sd`` (sd over the seeds; no sd for one run or equal values)."""
-    mean = statistics.fmean(values)
-    sd = statistics.stdev(values) if len(values) > 1 else 0.0
-    text = fmt.format(mean)
-    return text if sd == 0 else f"{text} ± {fmt.format(sd)}"
-
-
 def machine() -> str:
     """One line naming the machine and the software."""
     import numpy
 
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     try:
         from lexiloom_glove import _kernel  # noqa: F401
 
@@ -150,7 +127,7 @@ def table(results: list[dict[str, Any]], settings: dict[str, Any], corpus: Path,
     for key, label, fmt in METRICS:
         values = [r[key] for r in results if key in r]
         if values:
-            lines.append(f"| {label} | {summarise(values, fmt)} |")
+            lines.append(f"| {label} | {mean_sd(values, fmt)} |")
     lines += ["", f"Machine: {machine()}."]
     return "\n".join(lines)
 
@@ -179,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(run_one(json.loads(args.child))))
         return 0
 
-    corpus = corpus_path(args.corpus)
+    corpus = corpus_path(args.corpus, DEFAULT_CORPUS)
     if not corpus.is_file():
         print(f"error: corpus {corpus} not found; pass --corpus or set LEXILOOM_CORPORA",
               file=sys.stderr)

@@ -35,7 +35,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+from common import corpus_path, cpu_model, mean_sd
+
 DEFAULT_CORPUS = Path("wikitext-2") / "wiki.train.tokens"
 TOOLS = ("lexiloom", "gensim")
 MODES = {"cbow": False, "sg": True}
@@ -43,14 +44,6 @@ METRICS = (("words_per_second", "words/s", "{:,.0f}"), ("seconds", "wall s", "{:
            ("words_per_cpu_second", "words/CPU-s", "{:,.0f}"),
            ("peak_rss_mb", "peak RSS MB", "{:.0f}"), ("analogy", "analogy acc", "{:.3f}"),
            ("wordsim353", "WS353 Spearman", "{:.3f}"))
-
-
-def corpus_path(option: str | None) -> Path:
-    """The corpus file: ``--corpus``, else the default file under ``$LEXILOOM_CORPORA``."""
-    if option:
-        return Path(option)
-    root = Path(os.environ.get("LEXILOOM_CORPORA", REPO.parent / "shared" / "corpora"))
-    return root / DEFAULT_CORPUS
 
 
 # -- one training run (in a child process) ------------------------------------------------------
@@ -143,7 +136,7 @@ def count_corpus_words(path: Path) -> int:
 
 
 def benchmark(args: argparse.Namespace) -> dict[str, Any]:
-    corpus = corpus_path(args.corpus)
+    corpus = corpus_path(args.corpus, DEFAULT_CORPUS)
     if not corpus.is_file():
         raise SystemExit(f"corpus {corpus} not found; pass --corpus PATH or set LEXILOOM_CORPORA")
     words = count_corpus_words(corpus)
@@ -171,26 +164,13 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
 
 def machine() -> str:
     """CPU model, cores, load and versions, for the table's caption."""
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     import gensim
     import numpy
 
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return (f"{cpu}, {os.cpu_count()} cores, load average {load}; Python "
             f"{platform.python_version()}, numpy {numpy.__version__}, gensim {gensim.__version__}")
-
-
-def mean_sd(values: list[float], fmt: str) -> str:
-    if len(values) < 2:
-        return fmt.format(values[0])
-    return f"{fmt.format(statistics.mean(values))} ± {fmt.format(statistics.stdev(values))}"
 
 
 def table(report: dict[str, Any]) -> str:
