@@ -55,7 +55,7 @@ setup(
     ],
     extras_require={
         "test": ["pytest>=7", "hypothesis>=6.80", "ruff>=0.4"],
-        "bench": ["gensim>=4.3", "psutil>=5.9"],
+        "bench": ["gensim>=4.3", "fasttext>=0.9.2"],
     },
     entry_points={
         "console_scripts": ["lexiloom = lexiloom.cli:main"],

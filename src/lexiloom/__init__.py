@@ -7,6 +7,8 @@ Importing lexiloom is cheap: it loads neither torch nor spaCy. Components come f
 
 from __future__ import annotations
 
+from typing import Any
+
 import pluggy
 
 from lexiloom import registry
@@ -17,4 +19,13 @@ __version__ = "0.1.0"
 hookimpl = pluggy.HookimplMarker("lexiloom")
 """Marker for hook implementations: ``@lexiloom.hookimpl``."""
 
-__all__ = ["LexiloomError", "__version__", "hookimpl", "registry"]
+
+def train(*args: Any, **kwargs: Any) -> Any:
+    """Train a pipeline: :func:`lexiloom.training.train` (imported on first call, so importing
+    lexiloom stays cheap)."""
+    from lexiloom.training import train as _train
+
+    return _train(*args, **kwargs)
+
+
+__all__ = ["LexiloomError", "__version__", "hookimpl", "registry", "train"]

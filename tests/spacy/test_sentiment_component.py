@@ -11,7 +11,7 @@ import torch
 from spacy.tokens import Doc, Span
 from spacy_textcat_helpers import corpus_examples, tiny_model, train
 
-import lexiloom.spacy.components.factories  # noqa: F401  (registers the factory until the entry point lands)
+import lexiloom.spacy.components.factories  # noqa: F401  (explicit: the factory module is under test)
 from lexiloom.errors import SettingsError
 from lexiloom.spacy.components.sentiment import SentimentClassifier
 from lexiloom.spacy.requirements import add_requirements, pipeline_requirements
@@ -178,3 +178,24 @@ def test_plugin_distributions_used_by_the_model_are_requirements(fake_dist, monk
     requirements = pipeline_requirements(nlp)
     assert "lexiloom-toyhead>=2.3.1,<2.4.0" in requirements
     assert any(req.startswith("lexiloom>=") for req in requirements)
+
+
+def test_sentiment_factory_accepts_a_pretrained_embedder_block(tmp_path):
+    """Regression: the factory's default model once carried ``embedder.dim``, which spaCy merged
+    into a user's ``pretrained`` block (which takes its size from the file) and broke the build."""
+    from lexiloom.vectors import KeyedVectors
+
+    words = ["good", "bad", "film", "plot"]
+    vectors = torch.randn(len(words), 6, generator=torch.Generator().manual_seed(0)).numpy()
+    path = tmp_path / "vectors.txt"
+    KeyedVectors(words, vectors).save(path, format="word2vec")
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lexiloom_sentiment", config={"model": {
+        "embedder": {"name": "pretrained", "path": str(path)},
+        "encoder": {"name": "gru", "hidden_size": 8},
+    }})
+    examples = corpus_examples(nlp, "sentiment", "train", limit=8)
+    nlp.initialize(lambda: examples)
+    doc = nlp("a good film")
+    assert set(doc.cats) == {"negative", "positive"}
+    assert -1.0 <= doc._.sentiment <= 1.0

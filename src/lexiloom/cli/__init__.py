@@ -61,10 +61,12 @@ def cli() -> None:
 
 
 def _mount() -> None:
-    from lexiloom.cli import corpora, plugins, tokenize, vectors
+    from lexiloom.cli import corpora, evaluate, plugins, predict, tokenize, train, vectors
 
-    for module in (plugins, tokenize, corpora, vectors):
+    for module in (plugins, tokenize, corpora, vectors, train, evaluate):
         cli.add_command(module.command)
+    cli.add_command(predict.classify_command)
+    cli.add_command(predict.sentiment_command)
 
 
 _mount()

@@ -27,9 +27,13 @@ DEFAULT_SENTIMENT_MODEL: dict[str, Any] = {
     "@architectures": "lexiloom.TextClassifier.v1",
     "exclusive_classes": True,
     "nO": None,
-    "embedder": {"name": "trainable", "dim": 100},
-    "encoder": {"name": "lstm", "hidden_size": 128, "bidirectional": True},
-    "head": {"name": "sentiment", "pooling": "max"},
+    # Names only: spaCy deep-merges these blocks into a user's blocks for the same architecture,
+    # so any setting here would be forced onto a user's other embedder/encoder/head (e.g. a
+    # `dim` onto the `pretrained` embedder, which takes its size from the file). Each component's
+    # own defaults apply (trainable: dim 100; lstm: hidden 128; sentiment: max pooling).
+    "embedder": {"name": "trainable"},
+    "encoder": {"name": "lstm"},
+    "head": {"name": "sentiment"},
     "vocab": {"min_count": 1, "max_size": 50000, "attr": "norm"},
     "vocab_corpus": None,
 }

@@ -1,0 +1,140 @@
+"""``lexiloom train``: train a text classifier (a spaCy pipeline) with checkpoints and resume.
+
+``--json`` prints ``{"out", "steps", "epochs", "best_score", "best_step", "metric",
+"stopped_early", "resumed_from", "seconds", "scores"}`` where ``scores`` is the dev scores of
+``model-best`` (schema in docs/training.md).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from lexiloom import registry
+from lexiloom.cli.settings import route_settings, settings_option
+from lexiloom.corpora.bundled import resolve_corpus
+from lexiloom.corpora.reading import detect_format, reader_entry
+from lexiloom.registry import Entry
+from lexiloom.training import TrainConfig, train
+from lexiloom.training.config import ARCHITECTURE, DEVICES, OPTIMIZERS, TASKS, assemble
+
+_KINDS = (("embedder", registry.embedders), ("encoder", registry.encoders),
+          ("head", registry.heads))
+
+
+def _selected(config: TrainConfig, names: dict[str, str | None],
+              reader_format: str | None) -> dict[str, Entry[Any]]:
+    """The components ``-o`` may target: the model's embedder/encoder/head and the reader."""
+    selected: dict[str, Entry[Any]] = {}
+    spacy_config, component, _ = assemble(config)
+    model = spacy_config["components"][component].get("model", {})
+    is_lexiloom = model.get("@architectures") == ARCHITECTURE
+    for kind, reg in _KINDS:
+        name = names[kind] or ((model.get(kind) or {}).get("name") if is_lexiloom else None)
+        if name:
+            selected[kind] = reg.get(name)
+    if reader_format:
+        selected["reader"] = reader_entry(reader_format)
+    return selected
+
+
+def _reader_format(path: str, fmt: str | None) -> str | None:
+    try:
+        resolved, bundled = resolve_corpus(path)
+        return fmt or bundled or detect_format(resolved)
+    except Exception:  # reported properly when the corpus is read
+        return fmt
+
+
+@click.command("train")
+@click.option("--task", type=click.Choice(TASKS), default="classify", show_default=True,
+              help="classify: textcat (or textcat_multilabel); sentiment: lexiloom_sentiment.")
+@click.option("--train", "train_path", metavar="PATH",
+              help="Training corpus: a file, a folder or a bundled NAME/SPLIT.")
+@click.option("--dev", "dev_path", metavar="PATH", help="Development corpus (early stopping).")
+@click.option("--out", "out_dir", required=True, metavar="DIR",
+              help="Output: model-best/, model-last/, checkpoints/, config.cfg, metrics.jsonl.")
+@click.option("--config", "spacy_config", metavar="CFG",
+              help="A spaCy config to train (default: the task's file under configs/).")
+@click.option("--embedder", metavar="NAME", help="Embedder plugin (settings: -o).")
+@click.option("--encoder", metavar="NAME", help="Encoder plugin, e.g. lstm, gru, rnn.")
+@click.option("--head", metavar="NAME", help="Head plugin, e.g. classification, sentiment.")
+@settings_option
+@click.option("--multi-label", is_flag=True, help="Several labels per text (sigmoid outputs).")
+@click.option("--label-map", metavar="FILE",
+              help='JSON object mapping raw labels to names, e.g. {"0": "negative"}.')
+@click.option("--format", "fmt", metavar="NAME", help="Corpus format (default: by extension).")
+@click.option("--encoding", default="utf-8", show_default=True, help="Corpus text encoding.")
+@click.option("--epochs", type=int, help="Passes over the training corpus.")
+@click.option("--batch-size", type=int, help="Texts per update.")
+@click.option("--lr", type=float, help="Learning rate.")
+@click.option("--optimizer", type=click.Choice(OPTIMIZERS), default="adam", show_default=True)
+@click.option("--dropout", type=float, help="Dropout rate during training.")
+@click.option("--patience", type=int,
+              help="Stop after this many evaluations without a better dev score (0: never).")
+@click.option("--seed", type=int, help="Random seed.")
+@click.option("--device", type=click.Choice(DEVICES), default="cpu", show_default=True)
+@click.option("--threads", type=int, help="torch CPU threads.")
+@click.option("--eval-every", type=int,
+              help="Evaluate every N steps (0: at each epoch's end; default: the config's "
+                   "eval_frequency).")
+@click.option("--checkpoint-every", type=int, default=0, show_default=True,
+              help="Checkpoint every N steps (0: at each evaluation).")
+@click.option("--keep-checkpoints", type=int, default=2, show_default=True,
+              help="How many checkpoints to keep.")
+@click.option("--max-steps", type=int, help="Stop after this many steps.")
+@click.option("--resume", is_flag=True,
+              help="Continue from the newest valid checkpoint in DIR with its saved settings.")
+@click.option("--quiet", is_flag=True, help="No progress output on stderr.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
+def command(task: str, train_path: str | None, dev_path: str | None, out_dir: str,
+            spacy_config: str | None, embedder: str | None, encoder: str | None,
+            head: str | None, options: tuple[str, ...], multi_label: bool,
+            label_map: str | None, fmt: str | None, encoding: str, epochs: int | None,
+            batch_size: int | None, lr: float | None, optimizer: str, dropout: float | None,
+            patience: int | None, seed: int | None, device: str, threads: int | None,
+            eval_every: int | None, checkpoint_every: int, keep_checkpoints: int,
+            max_steps: int | None, resume: bool, quiet: bool, as_json: bool) -> None:
+    """Train a text classifier or sentiment model as a spaCy pipeline.
+
+    DIR/model-best and DIR/model-last load with spacy.load. Checkpoints are written atomically
+    to DIR/checkpoints; after an interruption, run the same command with --resume. -o settings
+    go to the embedder, encoder, head or corpus reader (prefix the kind when ambiguous:
+    -o encoder.hidden_size=256, -o reader.label_part=coarse).
+    """
+    config = TrainConfig(
+        train=train_path or "", dev=dev_path or "", task=task, multi_label=multi_label,
+        format=fmt, encoding=encoding, label_map=label_map, spacy_config=spacy_config,
+        epochs=epochs, batch_size=batch_size, lr=lr, optimizer=optimizer, dropout=dropout,
+        patience=patience, seed=seed, device=device, threads=threads, eval_every=eval_every,
+        checkpoint_every=checkpoint_every, keep_checkpoints=keep_checkpoints,
+        max_steps=max_steps,
+    )
+    names = {"embedder": embedder, "encoder": encoder, "head": head}
+    if not resume and (options or any(names.values())):
+        selected = _selected(config, names,
+                             _reader_format(train_path, fmt) if train_path else fmt)
+        routed = route_settings(options, selected)
+        for kind, _ in _KINDS:
+            if names[kind] or routed.get(kind):
+                name = names[kind] or selected[kind].name
+                setattr(config, kind, {"name": name, **routed.get(kind, {})})
+        config.reader = routed.get("reader", {})
+    result = train(config, out_dir=out_dir, resume=resume, progress=not quiet)
+    if as_json:
+        click.echo(json.dumps({
+            "out": str(result.out_dir), "steps": result.steps, "epochs": result.epochs,
+            "best_score": result.best_score, "best_step": result.best_step,
+            "metric": result.metric, "stopped_early": result.stopped_early,
+            "resumed_from": result.resumed_from, "seconds": round(result.seconds, 3),
+            "scores": result.scores.to_dict() if result.scores else None,
+        }))
+        return
+    click.echo(f"trained {result.steps} steps in {result.seconds:.1f}s"
+               + (" (stopped early)" if result.stopped_early else "")
+               + f"; best dev {result.metric} {result.best_score:.4f} at step {result.best_step}")
+    if result.scores is not None:
+        click.echo(result.scores.format_table())
+    click.echo(f"saved {result.model_best} and {result.model_last}")

@@ -1,0 +1,134 @@
+"""Scoring a spaCy pipeline's lexiloom components on a labelled corpus.
+
+>>> from lexiloom.evaluation import evaluate
+>>> report = evaluate("out/", "sentiment/test")                 # doctest: +SKIP
+>>> report["textcat"].accuracy                                   # doctest: +SKIP
+
+Each component has a *kind* (:func:`component_kind`), and :data:`SCORERS` maps a kind to the
+function that scores it; text classifiers (spaCy ``textcat``/``textcat_multilabel`` and
+``lexiloom_sentiment``) are kind ``"classification"``. Other kinds (e.g. generators) plug in by
+adding an entry to :data:`SCORERS` and teaching :func:`component_kind` to recognise them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from lexiloom.errors import CorpusError, SettingsError
+from lexiloom.scoring import ClassificationScores, score_classification
+from lexiloom.training.corpus import LabelledCorpus, check_labels, read_labelled
+
+CLASSIFIER_FACTORIES = ("textcat", "textcat_multilabel", "lexiloom_sentiment")
+
+
+def component_kind(nlp: Any, name: str) -> str | None:
+    """What kind of scorable component ``name`` is (``"classification"``), or ``None``."""
+    factory = nlp.get_pipe_meta(name).factory
+    if factory in CLASSIFIER_FACTORIES:
+        return "classification"
+    return None
+
+
+def is_exclusive(component: Any) -> bool:
+    """Whether a text classifier predicts exactly one label per text."""
+    cfg = getattr(component, "cfg", {}) or {}
+    if "exclusive_classes" in cfg:
+        return bool(cfg["exclusive_classes"])
+    model = getattr(component, "model", None)
+    attrs = getattr(model, "attrs", {}) or {}
+    if "multi_label" in attrs:
+        return not attrs["multi_label"]
+    return type(component).__name__ != "MultiLabel_TextCategorizer"
+
+
+def predict_cats(nlp: Any, name: str, texts: list[str], batch_size: int = 256) -> list[dict]:
+    """``doc.cats`` of component ``name`` (run after the components before it) for ``texts``."""
+    before = []
+    for pipe_name, _ in nlp.pipeline:
+        if pipe_name == name:
+            break
+        before.append(pipe_name)
+    component = nlp.get_pipe(name)
+    labels = list(component.labels)
+    docs = (nlp.make_doc(t) for t in texts)
+    for pipe_name in before:
+        docs = nlp.get_pipe(pipe_name).pipe(docs, batch_size=batch_size)
+    return [{label: float(doc.cats.get(label, 0.0)) for label in labels}
+            for doc in component.pipe(docs, batch_size=batch_size)]
+
+
+def score_classifier(nlp: Any, name: str, corpus: LabelledCorpus) -> ClassificationScores:
+    """Classification scores of component ``name`` on ``corpus``."""
+    component = nlp.get_pipe(name)
+    labels = list(component.labels)
+    exclusive = is_exclusive(component)
+    check_labels(corpus, labels, f"component {name!r} of the model")
+    predicted = predict_cats(nlp, name, corpus.texts)
+    threshold = float((getattr(component, "cfg", {}) or {}).get("threshold", 0.5))
+    return score_classification(corpus.gold, predicted, labels=labels, exclusive=exclusive,
+                                threshold=threshold)
+
+
+SCORERS: dict[str, Callable[[Any, str, LabelledCorpus], Any]] = {
+    "classification": score_classifier,
+}
+"""Component kind → scorer ``(nlp, component name, corpus) -> scores with .to_dict()``."""
+
+
+def scorable_components(nlp: Any) -> list[str]:
+    """Names of the components :data:`SCORERS` can score, in pipeline order."""
+    return [name for name in nlp.pipe_names if component_kind(nlp, name) in SCORERS]
+
+
+def evaluate_pipeline(
+    nlp: Any,
+    corpus: LabelledCorpus,
+    *,
+    component: str | None = None,
+) -> dict[str, Any]:
+    """Scores of every scorable component of ``nlp`` (or only ``component``) on ``corpus``."""
+    names = scorable_components(nlp)
+    if component is not None:
+        if component not in nlp.pipe_names:
+            raise SettingsError(f"the model has no component {component!r}; its components: "
+                                f"{', '.join(nlp.pipe_names) or 'none'}")
+        if component not in names:
+            raise SettingsError(f"component {component!r} cannot be scored; scorable: "
+                                f"{', '.join(names) or 'none'}")
+        names = [component]
+    if not names:
+        raise SettingsError("the model has no component lexiloom can score (text classifiers: "
+                            f"{', '.join(CLASSIFIER_FACTORIES)})")
+    return {name: SCORERS[component_kind(nlp, name) or ""](nlp, name, corpus) for name in names}
+
+
+def evaluate(
+    model: str | os.PathLike[str],
+    corpus: str | os.PathLike[str],
+    *,
+    component: str | None = None,
+    format: str | None = None,
+    encoding: str = "utf-8",
+    label_map: Mapping[str, str] | None = None,
+    reader: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Load ``model`` (a training directory or a pipeline) and score it on ``corpus``.
+
+    Returns component name → scores (:class:`~lexiloom.scoring.ClassificationScores` for text
+    classifiers). Bad input raises a :class:`~lexiloom.errors.LexiloomError`: a missing model or
+    corpus, an empty corpus, labels the model does not know.
+    """
+    from lexiloom.training.pipeline import load_pipeline
+
+    nlp = load_pipeline(model)
+    data = read_labelled(corpus, format=format, encoding=encoding, label_map=label_map,
+                         exclusive=False, reader=reader)
+    if not data.texts:
+        raise CorpusError(f"{corpus}: the corpus is empty; pass a corpus with labelled texts")
+    return evaluate_pipeline(nlp, data, component=component)
+
+
+__all__ = ["SCORERS", "component_kind", "evaluate", "evaluate_pipeline", "predict_cats",
+           "scorable_components", "score_classifier"]

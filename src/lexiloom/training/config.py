@@ -1,0 +1,334 @@
+"""What to train: :class:`TrainConfig`, and the spaCy pipeline config assembled from it.
+
+The pipeline comes from a spaCy config file: ``spacy_config`` when given (``--config CFG``), else
+the task's default under ``configs/`` (the files the benchmark uses, so a user who passes no
+model flags trains the benchmark's model). ``embedder``/``encoder``/``head`` override the
+classifier's ``lexiloom.TextClassifier.v1`` blocks: settings are merged into the block, and
+when a block is renamed (``--encoder gru`` over an ``lstm`` block) the old settings the new
+component also declares are kept. Training settings left at ``None`` (epochs,
+batch size, learning rate, seed, dropout, patience) come from the spaCy config's ``[training]``
+section, then from :data:`FALLBACKS`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lexiloom.errors import SettingsError
+
+TASKS = ("classify", "sentiment")
+OPTIMIZERS = ("adam", "sgd")
+DEVICES = ("cpu", "cuda")
+CLASSIFIER_FACTORIES = ("textcat", "textcat_multilabel", "lexiloom_sentiment")
+ARCHITECTURE = "lexiloom.TextClassifier.v1"
+SENTIMENT_FACTORY = "lexiloom_sentiment"
+SENTIMENT_FACTORIES_MODULE = "lexiloom.spacy.components.factories"
+
+FALLBACKS: dict[str, Any] = {"epochs": 10, "batch_size": 32, "lr": 0.001, "seed": 0,
+                             "dropout": 0.1, "patience": 3, "max_steps": None, "eval_every": 0}
+"""Training settings used when neither the caller nor the spaCy config's ``[training]`` set
+them."""
+
+CONFIG_DIR = Path(__file__).resolve().parents[3] / "configs"
+"""The ``configs/`` folder of a source checkout (absent in a wheel: :func:`template` is used)."""
+
+DEFAULT_CONFIGS = {("classify", False): "topics_multiclass.cfg",
+                   ("classify", True): "multilabel.cfg",
+                   ("sentiment", False): "sentiment_binary.cfg",
+                   ("sentiment", True): "multilabel.cfg"}
+
+
+@dataclass
+class TrainConfig:
+    """Everything ``lexiloom train`` needs; mirrors the command's options.
+
+    ``train``/``dev``: corpus paths (anything :func:`lexiloom.corpora.read_corpus` reads, also a
+    bundled ``NAME/SPLIT``), read with ``format``, ``encoding`` and ``reader`` settings;
+    ``label_map`` maps raw labels to names (a dict or a JSON file). ``eval_every``: evaluate on
+    dev every N steps (0: at each epoch's end). ``epochs`` and ``max_steps`` both bound training
+    (whichever ends first). ``checkpoint_every``: checkpoint every N steps
+    (0: at each evaluation). ``patience``: stop after this many evaluations without a better dev
+    score (0: never stop early). ``keep_checkpoints``: how many checkpoints to keep.
+    """
+
+    train: str = ""
+    dev: str = ""
+    task: str = "classify"
+    multi_label: bool = False
+    format: str | None = None
+    encoding: str = "utf-8"
+    reader: dict[str, Any] = field(default_factory=dict)
+    label_map: dict[str, str] | str | None = None
+    spacy_config: str | None = None
+    embedder: dict[str, Any] | None = None
+    encoder: dict[str, Any] | None = None
+    head: dict[str, Any] | None = None
+    epochs: int | None = None
+    batch_size: int | None = None
+    lr: float | None = None
+    optimizer: str = "adam"
+    dropout: float | None = None
+    patience: int | None = None
+    seed: int | None = None
+    device: str = "cpu"
+    threads: int | None = None
+    eval_every: int | None = None
+    checkpoint_every: int = 0
+    keep_checkpoints: int = 2
+    max_steps: int | None = None
+
+    def validate(self) -> TrainConfig:
+        """Raise :class:`~lexiloom.errors.SettingsError` for a value out of range; return self."""
+        def bad(what: str) -> SettingsError:
+            return SettingsError(f"training setting {what}")
+
+        if not self.train:
+            raise bad("train is missing: pass --train PATH (a corpus file or bundled NAME/SPLIT)")
+        if not self.dev:
+            raise bad("dev is missing: pass --dev PATH (held-out texts for early stopping)")
+        if self.task not in TASKS:
+            raise bad(f"task must be one of {', '.join(TASKS)}, not {self.task!r}")
+        if self.optimizer not in OPTIMIZERS:
+            raise bad(f"optimizer must be one of {', '.join(OPTIMIZERS)}, not {self.optimizer!r}")
+        if self.device not in DEVICES:
+            raise bad(f"device must be one of {', '.join(DEVICES)}, not {self.device!r}")
+        for name in ("epochs", "batch_size", "threads", "keep_checkpoints", "max_steps"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or value < 1):
+                raise bad(f"{name} must be a positive integer, not {value!r}")
+        for name in ("eval_every", "checkpoint_every", "patience"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or value < 0):
+                raise bad(f"{name} must be a non-negative integer, not {value!r}")
+        if self.lr is not None and not self.lr > 0:
+            raise bad(f"lr must be positive, not {self.lr!r}")
+        if self.dropout is not None and not 0 <= self.dropout < 1:
+            raise bad(f"dropout must be in [0, 1), not {self.dropout!r}")
+        for kind in ("embedder", "encoder", "head"):
+            block = getattr(self, kind)
+            if block is not None and not isinstance(block.get("name", ""), str):
+                raise bad(f"{kind} must be a mapping with a 'name', not {block!r}")
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable form (accepted back by :meth:`from_dict`)."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
+        """Build from a mapping; unknown keys raise :class:`~lexiloom.errors.SettingsError`."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise SettingsError(f"unknown training setting(s) {', '.join(unknown)}; settings: "
+                                f"{', '.join(sorted(names))}")
+        return cls(**data)
+
+
+def load_label_map(label_map: dict[str, str] | str | os.PathLike[str] | None) -> dict[str, str]:
+    """The raw-label → name mapping: given as a dict, or a JSON object in a file."""
+    if label_map is None:
+        return {}
+    if isinstance(label_map, dict):
+        data: Any = label_map
+    else:
+        path = Path(label_map)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SettingsError(f"label map {path} does not exist; pass a JSON file such as "
+                                f'{{"0": "negative", "1": "positive"}}') from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise SettingsError(f"label map {path} is not a JSON object ({err}); write it as "
+                                f'{{"0": "negative", "1": "positive"}}') from None
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise SettingsError(f"label map must be a JSON object of strings, e.g. "
+                            f'{{"0": "negative", "1": "positive"}}, not {data!r}')
+    return {str(k): v for k, v in data.items()}
+
+
+def sentiment_factory_available() -> bool:
+    """Whether the ``lexiloom_sentiment`` spaCy factory can be registered (imports it)."""
+    import importlib
+
+    try:
+        importlib.import_module(SENTIMENT_FACTORIES_MODULE)
+    except ImportError:
+        return False
+    return True
+
+
+def architecture_available() -> bool:
+    """Whether ``lexiloom.TextClassifier.v1`` can be built (its module imports)."""
+    import importlib
+
+    try:
+        importlib.import_module("lexiloom.spacy.architectures")
+    except ImportError:
+        return False
+    return True
+
+
+def template(task: str, multi_label: bool) -> dict[str, Any]:
+    """A spaCy config (as a dict) with one classifier, used when ``configs/`` is not at hand."""
+    if architecture_available():
+        model: dict[str, Any] = {
+            "@architectures": ARCHITECTURE, "exclusive_classes": not multi_label, "nO": None,
+            "embedder": {"name": "trainable", "dim": 100},
+            "encoder": {"name": "lstm", "hidden_size": 128},
+            "head": {"name": "classification", "pooling": "max"},
+            "vocab": {"min_count": 1, "max_size": 50000, "attr": "norm"},
+        }
+    else:
+        model = {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": not multi_label,
+                 "ngram_size": 2, "no_output_layer": False, "length": 262144, "nO": None}
+    factory = "textcat_multilabel" if multi_label else "textcat"
+    return {
+        "nlp": {"lang": "en", "pipeline": ["textcat"], "batch_size": 256},
+        "components": {"textcat": {"factory": factory, "threshold": 0.5, "model": model}},
+        "training": {"seed": FALLBACKS["seed"], "dropout": FALLBACKS["dropout"],
+                     "max_epochs": FALLBACKS["epochs"]},
+    }
+
+
+def base_config_path(config: TrainConfig) -> Path | None:
+    """The spaCy config file the pipeline starts from, or ``None`` for :func:`template`."""
+    if config.spacy_config:
+        path = Path(config.spacy_config)
+        if not path.is_file():
+            raise SettingsError(f"spaCy config {path} does not exist; pass an existing .cfg file "
+                                f"(e.g. one of configs/*.cfg) or leave --config out")
+        return path
+    path = CONFIG_DIR / DEFAULT_CONFIGS[(config.task, config.multi_label)]
+    return path if path.is_file() else None
+
+
+def load_spacy_config(config: TrainConfig) -> Any:
+    """The spaCy :class:`thinc.api.Config` for ``config``, not yet interpolated."""
+    from thinc.api import Config
+
+    path = base_config_path(config)
+    if path is None:
+        return Config(template(config.task, config.multi_label))
+    try:
+        return Config().from_disk(path, interpolate=False)
+    except Exception as err:  # thinc raises several kinds for a malformed file
+        raise SettingsError(f"cannot read spaCy config {path}: {err}") from None
+
+
+def classifier_name(spacy_config: Any) -> str:
+    """The name of the pipeline's text classifier component."""
+    components = spacy_config.get("components", {})
+    for name in spacy_config.get("nlp", {}).get("pipeline", []):
+        if components.get(name, {}).get("factory") in CLASSIFIER_FACTORIES:
+            return name
+    raise SettingsError(f"the spaCy config has no text classifier component (factory one of "
+                        f"{', '.join(CLASSIFIER_FACTORIES)}) in its [nlp] pipeline; add one")
+
+
+def assemble(config: TrainConfig) -> tuple[Any, str, dict[str, Any]]:
+    """The spaCy config to train, the classifier component's name, and the resolved training
+    settings (:func:`resolve_training`).
+
+    Sets the classifier's factory for the task (``lexiloom_sentiment`` for ``sentiment`` when
+    that factory is installed, else ``textcat``; ``textcat_multilabel`` with ``multi_label``),
+    applies the embedder/encoder/head overrides, and writes the resolved training settings
+    into ``[training]``.
+    """
+    spacy_config = load_spacy_config(config)
+    name = classifier_name(spacy_config)
+    component = spacy_config["components"][name]
+    if config.multi_label:
+        component["factory"] = "textcat_multilabel"
+    elif config.task == "sentiment" and sentiment_factory_available():
+        component["factory"] = SENTIMENT_FACTORY
+    elif component["factory"] == SENTIMENT_FACTORY and not sentiment_factory_available():
+        component["factory"] = "textcat"
+    model = component.setdefault("model", {})
+    if "exclusive_classes" in model:
+        model["exclusive_classes"] = not config.multi_label
+    overrides = {k: getattr(config, k) for k in ("embedder", "encoder", "head")
+                 if getattr(config, k) is not None}
+    if overrides and model.get("@architectures") != ARCHITECTURE:
+        raise SettingsError(f"--embedder/--encoder/--head need a {ARCHITECTURE} classifier, but "
+                            f"component {name!r} uses {model.get('@architectures')!r}")
+    for kind, block in overrides.items():
+        current = dict(model.get(kind) or {})
+        if block.get("name") and block["name"] != current.get("name"):
+            current = _carried_settings(kind, block["name"], current)
+        current.update(block)
+        model[kind] = current
+    training = spacy_config.setdefault("training", {})
+    resolved = resolve_training(config, spacy_config)
+    training.update({"seed": resolved["seed"], "dropout": resolved["dropout"],
+                     "max_epochs": 0 if resolved["epochs"] == UNBOUNDED_EPOCHS
+                     else resolved["epochs"], "max_steps": resolved["max_steps"] or 0,
+                     "eval_frequency": resolved["eval_every"] or 200})
+    return spacy_config, name, resolved
+
+
+def _carried_settings(kind: str, name: str, current: dict[str, Any]) -> dict[str, Any]:
+    """The settings of the config's ``kind`` block that the newly named component also declares
+    (``--encoder gru`` over an ``lstm`` block keeps ``hidden_size``, ``bidirectional``...)."""
+    from lexiloom import registry
+
+    defaults = registry.REGISTRIES[kind + "s"].get(name).defaults
+    return {k: v for k, v in current.items() if k in defaults}
+
+
+def resolve_training(config: TrainConfig, spacy_config: Any) -> dict[str, Any]:
+    """Epochs, max steps, evaluation interval, batch size, learning rate, seed, dropout and
+    patience: the caller's values, else the spaCy config's ``[training]`` section, else
+    :data:`FALLBACKS`.
+
+    From spaCy's section: ``max_epochs`` (0 there means "until max_steps"), ``max_steps``,
+    ``eval_frequency`` (steps), ``patience`` (steps there, converted to evaluations:
+    ``ceil(patience / eval_frequency)``), ``seed``, ``dropout``, ``optimizer.learn_rate`` and
+    ``batcher.size``.
+    """
+    training = spacy_config.get("training", {}) or {}
+    from_spacy: dict[str, Any] = {}
+    max_epochs, max_steps = training.get("max_epochs"), training.get("max_steps")
+    if _positive_int(max_steps):
+        from_spacy["max_steps"] = max_steps
+    if _positive_int(max_epochs):
+        from_spacy["epochs"] = max_epochs
+    elif _positive_int(max_steps):
+        from_spacy["epochs"] = UNBOUNDED_EPOCHS
+    frequency = training.get("eval_frequency")
+    if _positive_int(frequency):
+        from_spacy["eval_every"] = frequency
+        if _positive_int(training.get("patience")):
+            from_spacy["patience"] = -(-training["patience"] // frequency)
+    for key in ("seed", "dropout"):
+        if isinstance(training.get(key), int | float):
+            from_spacy[key] = training[key]
+    optimizer = training.get("optimizer", {}) or {}
+    if isinstance(optimizer.get("learn_rate"), int | float):
+        from_spacy["lr"] = float(optimizer["learn_rate"])
+    batcher = training.get("batcher", {}) or {}
+    if _positive_int(batcher.get("size")):
+        from_spacy["batch_size"] = batcher["size"]
+    resolved = {}
+    for key, fallback in FALLBACKS.items():
+        given = getattr(config, key)
+        resolved[key] = given if given is not None else from_spacy.get(key, fallback)
+    if config.epochs is not None and config.max_steps is None:
+        resolved["max_steps"] = None  # an explicit epoch count is not cut short by the file
+    return resolved
+
+
+UNBOUNDED_EPOCHS = 1_000_000
+"""Epochs when the spaCy config bounds training by ``max_steps`` only."""
+
+
+def _positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+__all__ = ["TrainConfig", "assemble", "classifier_name", "load_label_map", "resolve_training"]

@@ -1,0 +1,66 @@
+"""Saving and loading the spaCy pipelines training produces.
+
+A ``MODEL`` argument is a training output directory (meaning its ``model-best``) or a spaCy
+pipeline directory. Pipelines are written atomically: a crash never leaves half a model.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from lexiloom import atomic
+from lexiloom.errors import ModelFileError
+
+BEST = "model-best"
+LAST = "model-last"
+
+
+def resolve_model_dir(model: str | os.PathLike[str]) -> Path:
+    """The pipeline directory ``model`` means: ``model/model-best`` for a training directory,
+    else ``model`` itself. Raises :class:`~lexiloom.errors.ModelFileError` when it is neither."""
+    path = Path(model)
+    if (path / BEST / "config.cfg").is_file():
+        return path / BEST
+    if (path / "config.cfg").is_file() and (path / "meta.json").is_file():
+        return path
+    if not path.exists():
+        raise ModelFileError(f"{path}: no such model; pass a training directory (with "
+                             f"{BEST}/) or a spaCy pipeline directory")
+    raise ModelFileError(f"{path}: not a spaCy pipeline (no config.cfg and meta.json) and not a "
+                         f"training directory (no {BEST}/); pass the directory 'lexiloom train "
+                         f"--out' wrote, or a pipeline saved with nlp.to_disk")
+
+
+def register_factories() -> None:
+    """Make lexiloom's spaCy factories known (needed before loading a pipeline that uses them,
+    until the ``spacy_factories`` entry point is installed)."""
+    from lexiloom.training.config import sentiment_factory_available
+
+    sentiment_factory_available()
+
+
+def load_pipeline(model: str | os.PathLike[str]) -> Any:
+    """``spacy.load`` of :func:`resolve_model_dir` ``(model)``, with errors as ModelFileError."""
+    import spacy
+
+    path = resolve_model_dir(model)
+    register_factories()
+    try:
+        return spacy.load(path)
+    except (OSError, ValueError, KeyError) as err:
+        message = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise ModelFileError(f"{path}: cannot load the pipeline ({message}); re-create it with "
+                             f"'lexiloom train'") from None
+
+
+def save_pipeline(nlp: Any, target: str | os.PathLike[str]) -> Path:
+    """``nlp.to_disk`` into ``target`` atomically (the old directory stays until the new one is
+    complete)."""
+    with atomic.atomic_path(target) as tmp:
+        nlp.to_disk(tmp)
+    return Path(target)
+
+
+__all__ = ["BEST", "LAST", "load_pipeline", "resolve_model_dir", "save_pipeline"]

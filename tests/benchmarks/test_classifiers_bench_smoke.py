@@ -1,0 +1,43 @@
+"""Smoke test of ``benchmarks/classifiers.py --quick`` (skipped without ``../shared/corpora``)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SCRIPT = REPO / "benchmarks" / "classifiers.py"
+CORPORA = Path(os.environ.get("LEXILOOM_CORPORA", REPO.parent / "shared" / "corpora"))
+
+
+@pytest.mark.slow
+def test_quick_benchmark_prints_a_row_per_dataset_and_system(tmp_path) -> None:
+    if not ((CORPORA / "sst2").is_dir() and (CORPORA / "trec").is_dir()):
+        pytest.skip(f"SST-2/TREC not found under {CORPORA} (set LEXILOOM_CORPORA)")
+    systems = ["lexiloom-lstm", "spacy-bow"]
+    if importlib.util.find_spec("fasttext") is not None:
+        systems.append("fasttext-bigrams")
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--quick", "--quiet", "--corpora", str(CORPORA),
+         "--systems", ",".join(systems), "--json", str(tmp_path / "r.json")],
+        capture_output=True, text=True, timeout=600, check=False,
+        env={**os.environ, "LEXILOOM_PLUGINS": ""})
+    assert result.returncode == 0, result.stderr[-3000:]
+    table = result.stdout
+    assert "| dataset | system | test accuracy (mean ± sd) |" in table
+    for dataset in ("sst2", "trec"):
+        for system in systems:
+            assert f"| {dataset} | {system} |" in table
+    assert "300 train / 100 dev / 200 test" in table
+    assert (tmp_path / "r.json").is_file()
+
+
+def test_missing_corpora_are_reported(tmp_path) -> None:
+    result = subprocess.run([sys.executable, str(SCRIPT), "--quick", "--corpora",
+                             str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "no corpora" in result.stderr

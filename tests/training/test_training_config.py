@@ -1,0 +1,134 @@
+"""Assembling the spaCy pipeline config from TrainConfig, and bad settings and corpora."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lexiloom.errors import CorpusError, SettingsError
+from lexiloom.training import TrainConfig, train
+from lexiloom.training.config import assemble, load_label_map, resolve_training
+from lexiloom.training.corpus import read_labelled
+
+
+def _model(config: TrainConfig) -> dict:
+    spacy_config, name, _ = assemble(config)
+    return spacy_config["components"][name]
+
+
+def test_classify_uses_textcat_and_multi_label_uses_textcat_multilabel() -> None:
+    assert _model(TrainConfig(train="x", dev="y"))["factory"] == "textcat"
+    multi = _model(TrainConfig(train="x", dev="y", multi_label=True))
+    assert multi["factory"] == "textcat_multilabel"
+    assert multi["model"]["exclusive_classes"] is False
+
+
+def test_sentiment_task_uses_the_lexiloom_sentiment_component() -> None:
+    assert _model(TrainConfig(task="sentiment"))["factory"] == "lexiloom_sentiment"
+
+
+def test_overrides_merge_and_a_renamed_block_keeps_settings_the_new_one_declares() -> None:
+    base = _model(TrainConfig())["model"]
+    merged = _model(TrainConfig(encoder={"name": base["encoder"]["name"], "hidden_size": 7}))
+    assert merged["model"]["encoder"] == {**base["encoder"], "hidden_size": 7}
+    renamed = _model(TrainConfig(encoder={"name": "gru", "num_layers": 2}))["model"]["encoder"]
+    assert renamed["name"] == "gru" and renamed["num_layers"] == 2
+    assert renamed["hidden_size"] == base["encoder"]["hidden_size"]
+    embedder = _model(TrainConfig(embedder={"name": "pretrained", "path": "v.txt"}))
+    assert "dim" not in embedder["model"]["embedder"]  # 'pretrained' declares no dim
+
+
+def test_training_settings_come_from_caller_then_spacy_config_then_fallbacks() -> None:
+    spacy_config = {"training": {"max_epochs": 0, "max_steps": 400, "eval_frequency": 50,
+                                 "patience": 120, "optimizer": {"learn_rate": 0.02},
+                                 "batcher": {"size": 64}, "seed": 7, "dropout": 0.2}}
+    resolved = resolve_training(TrainConfig(), spacy_config)
+    assert resolved["max_steps"] == 400 and resolved["eval_every"] == 50
+    assert resolved["patience"] == 3  # ceil(120 / 50) evaluations
+    assert (resolved["lr"], resolved["batch_size"], resolved["seed"]) == (0.02, 64, 7)
+    mine = resolve_training(TrainConfig(epochs=2, lr=0.5, patience=0), spacy_config)
+    assert (mine["epochs"], mine["max_steps"], mine["lr"], mine["patience"]) == (2, None, 0.5, 0)
+    assert resolve_training(TrainConfig(), {})["epochs"] == 10
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"train": ""}, "--train"),
+    ({"dev": ""}, "--dev"),
+    ({"task": "translate"}, "task must be one of"),
+    ({"optimizer": "lbfgs"}, "optimizer must be one of"),
+    ({"epochs": 0}, "epochs must be a positive integer"),
+    ({"lr": -1.0}, "lr must be positive"),
+    ({"dropout": 1.5}, "dropout must be in"),
+])
+def test_bad_training_settings_raise_settings_errors(changes, message) -> None:
+    config = TrainConfig(**{"train": "sentiment/train", "dev": "sentiment/dev", **changes})
+    with pytest.raises(SettingsError, match=message):
+        config.validate()
+
+
+def test_unknown_training_setting_in_a_dict_is_refused() -> None:
+    with pytest.raises(SettingsError, match="unknown training setting"):
+        TrainConfig.from_dict({"train": "a", "learning_rate": 1})
+
+
+def test_model_overrides_need_a_lexiloom_classifier(tmp_path) -> None:
+    cfg = tmp_path / "bow.cfg"
+    cfg.write_text('[nlp]\nlang = "en"\npipeline = ["textcat"]\n\n[components]\n\n'
+                   '[components.textcat]\nfactory = "textcat"\n\n[components.textcat.model]\n'
+                   '@architectures = "spacy.TextCatBOW.v3"\nexclusive_classes = true\n'
+                   'ngram_size = 1\nno_output_layer = false\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"need a lexiloom\.TextClassifier\.v1"):
+        assemble(TrainConfig(spacy_config=str(cfg), encoder={"name": "gru"}))
+
+
+def test_missing_spacy_config_file_is_a_settings_error(tmp_path) -> None:
+    with pytest.raises(SettingsError, match="does not exist"):
+        assemble(TrainConfig(spacy_config=str(tmp_path / "nope.cfg")))
+
+
+def test_label_map_from_file_and_bad_label_maps(tmp_path) -> None:
+    good = tmp_path / "map.json"
+    good.write_text(json.dumps({"0": "negative", "1": "positive"}), encoding="utf-8")
+    assert load_label_map(good) == {"0": "negative", "1": "positive"}
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(SettingsError, match="JSON object"):
+        load_label_map(bad)
+    with pytest.raises(SettingsError, match="does not exist"):
+        load_label_map(tmp_path / "missing.json")
+
+
+def test_label_map_applies_while_reading(tmp_path) -> None:
+    path = tmp_path / "sst.txt"
+    path.write_text("1 a gripping film\n0 a dull film\n", encoding="utf-8")
+    data = read_labelled(path, format="labelled", label_map={"0": "neg", "1": "pos"})
+    assert data.gold == [("pos",), ("neg",)] and data.labels == ["neg", "pos"]
+
+
+def test_empty_corpus_missing_path_and_unlabelled_texts_are_corpus_errors(tmp_path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(CorpusError, match="empty"):
+        read_labelled(empty)
+    with pytest.raises(CorpusError):
+        read_labelled(tmp_path / "missing.jsonl")
+    unlabelled = tmp_path / "u.jsonl"
+    unlabelled.write_text('{"text": "no label here"}\n', encoding="utf-8")
+    with pytest.raises(CorpusError, match="no label"):
+        read_labelled(unlabelled)
+
+
+def test_dev_labels_missing_from_training_labels_are_refused(tmp_path) -> None:
+    with pytest.raises(CorpusError, match="are not labels of the training corpus"):
+        train(TrainConfig(train="sentiment/train", dev="topics/dev", epochs=1),
+              out_dir=tmp_path / "out", progress=False)
+
+
+def test_a_single_label_training_corpus_is_refused(tmp_path) -> None:
+    one = tmp_path / "one.jsonl"
+    one.write_text('{"text": "a", "label": "x"}\n{"text": "b", "label": "x"}\n',
+                   encoding="utf-8")
+    with pytest.raises(SettingsError, match="only one label"):
+        train(TrainConfig(train=str(one), dev=str(one), epochs=1), out_dir=tmp_path / "o",
+              progress=False)

@@ -1,0 +1,141 @@
+"""Checkpoints and resume: a run killed with SIGKILL and resumed with ``--resume`` ends at the
+same step, with the same weights and scores, as an uninterrupted run; corrupt or partial
+checkpoints are never used; only the last K are kept."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import TINY
+
+from lexiloom.errors import ModelFileError
+from lexiloom.training import TrainConfig, train
+from lexiloom.training import checkpoint as ckpt
+
+RUN = dict(train="sentiment/train", dev="sentiment/dev", task="sentiment", epochs=2,
+           batch_size=16, seed=3, checkpoint_every=4, keep_checkpoints=50, **TINY)
+
+
+def _weights(out: Path) -> object:
+    """The saved parameters (thinc params and torch shim bytes) of the one component."""
+    import srsly
+
+    (model,) = (out / "model-last").glob("*/model")
+    msg = srsly.msgpack_loads(model.read_bytes())
+    return msg["params"], msg["shims"]
+
+
+def _metrics(out: Path) -> list[dict]:
+    return [json.loads(x) for x in (out / "metrics.jsonl").read_text("utf-8").splitlines()]
+
+
+def _steps(out: Path) -> list[int]:
+    return [int(p.name.split("-")[1]) for p in sorted((out / "checkpoints").glob("step-*"))]
+
+
+def test_resume_from_an_earlier_checkpoint_reproduces_the_uninterrupted_run(tmp_path) -> None:
+    full = tmp_path / "full"
+    result = train(TrainConfig(**RUN), out_dir=full, progress=False)
+    assert result.steps == 36  # 2 epochs x ceil(280 / 16)
+    part = tmp_path / "part"
+    shutil.copytree(full, part)
+    for step in _steps(part):
+        if step > 12:
+            shutil.rmtree(part / "checkpoints" / f"step-{step:08d}")
+    resumed = train(TrainConfig(**RUN), out_dir=part, resume=True, progress=False)
+    assert resumed.resumed_from == 12
+    assert resumed.steps == result.steps
+    assert _weights(part) == _weights(full)  # exact: the same bytes
+    assert _metrics(part) == _metrics(full)
+    assert resumed.best_score == result.best_score
+
+
+def test_keeps_only_the_last_k_checkpoints(tmp_path) -> None:
+    out = tmp_path / "out"
+    train(TrainConfig(**{**RUN, "epochs": 1, "keep_checkpoints": 2}), out_dir=out,
+          progress=False)
+    assert _steps(out) == [16, 18]  # every 4 steps, plus the final evaluation at 18
+
+
+def test_corrupt_or_partial_checkpoints_are_never_picked(tmp_path) -> None:
+    out = tmp_path / "out"
+    train(TrainConfig(**{**RUN, "epochs": 1, "keep_checkpoints": 3}), out_dir=out,
+          progress=False)
+    newest, middle, oldest = (out / "checkpoints" / f"step-{s:08d}" for s in (18, 16, 12))
+    (newest / "manifest.json").unlink()  # as if killed before the manifest was written
+    with open(middle / "optimizer.npz", "ab") as fh:
+        fh.write(b"garbage")
+    found, skipped = ckpt.latest(out / "checkpoints")
+    assert found is not None and found.path == oldest
+    assert len(skipped) == 2 and "corrupt" in skipped[1]
+    with pytest.raises(ModelFileError, match="incomplete"):
+        ckpt.validate(newest)
+
+
+def test_resume_without_a_checkpoint_is_a_clear_error(tmp_path) -> None:
+    with pytest.raises(ModelFileError, match="nothing to resume"):
+        train(TrainConfig(**RUN), out_dir=tmp_path / "empty", resume=True, progress=False)
+
+
+def test_resume_of_a_finished_run_changes_nothing(tmp_path) -> None:
+    out = tmp_path / "out"
+    first = train(TrainConfig(**{**RUN, "epochs": 1}), out_dir=out, progress=False)
+    before = _weights(out)
+    again = train(TrainConfig(**{**RUN, "epochs": 1}), out_dir=out, resume=True,
+                  progress=False)
+    assert again.steps == first.steps
+    assert _weights(out) == before
+
+
+def _cli(*args: str) -> list[str]:
+    code = ("import sys, torch; torch.set_num_threads(1); from lexiloom.cli import cli, train; "
+            "cli.add_command(train.command); cli(sys.argv[1:], prog_name='lexiloom')")
+    return [sys.executable, "-c", code, *args]
+
+
+@pytest.mark.slow
+def test_sigkill_during_training_then_resume_ends_at_the_same_step(tmp_path) -> None:
+    """SIGKILL a 'lexiloom train' process after its first checkpoint; '--resume' finishes at the
+    same step count, with the same final weights, as an uninterrupted run."""
+    args = ["train", "--task", "sentiment", "--train", "sentiment/train", "--dev",
+            "sentiment/dev", "--epochs", "4", "--batch-size", "8", "--seed", "5",
+            "--checkpoint-every", "10", "--threads", "1", "--quiet",
+            "--embedder", "trainable", "--encoder", "lstm", "-o", "dim=16",
+            "-o", "encoder.hidden_size=16"]
+    killed, full = tmp_path / "killed", tmp_path / "full"
+    env = {**os.environ, "LEXILOOM_PLUGINS": ""}
+    straight = subprocess.Popen(_cli(*args, "--out", str(full), "--json"), env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(_cli(*args, "--out", str(killed)), env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not list((killed / "checkpoints").glob("step-*")):
+        if proc.poll() is not None:
+            pytest.fail(f"training ended before its first checkpoint: {proc.stderr.read()}")
+        if time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail("no checkpoint within 120 s")
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert not (killed / "model-last").exists(), "the run finished before it was killed"
+    resumed = subprocess.run(_cli(*args, "--out", str(killed), "--resume", "--json"), env=env,
+                             capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    summary = json.loads(resumed.stdout)
+    assert summary["resumed_from"] is not None and summary["resumed_from"] > 0
+    out, err = straight.communicate(timeout=300)
+    assert straight.returncode == 0, err
+    uninterrupted = json.loads(out)
+    assert summary["steps"] == uninterrupted["steps"] == 4 * 35
+    assert _weights(killed) == _weights(full)
+    assert summary["best_score"] == uninterrupted["best_score"]
