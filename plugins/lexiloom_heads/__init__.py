@@ -1,6 +1,7 @@
 """Built-in heads: ``classification`` (exclusive softmax or multi-label sigmoid, pooling over
 time: last, mean, max, attention, final) and ``sentiment`` (a classification head whose labels are
-polarities, with a score in [-1, 1]).
+polarities, with a score in [-1, 1]) and ``generation`` (next-token logits at every position,
+for language models).
 
 Heads output logits; ``head.probabilities(logits)`` applies the activation. Importing this package
 does not import torch; the factories do, when a head is built.
@@ -12,9 +13,13 @@ from collections.abc import Mapping
 from typing import Any
 
 import lexiloom
-from lexiloom_heads.settings import CLASSIFICATION_DEFAULTS, SENTIMENT_DEFAULTS
+from lexiloom_heads.settings import (
+    CLASSIFICATION_DEFAULTS,
+    GENERATION_DEFAULTS,
+    SENTIMENT_DEFAULTS,
+)
 
-_C, _S = CLASSIFICATION_DEFAULTS, SENTIMENT_DEFAULTS
+_C, _S, _G = CLASSIFICATION_DEFAULTS, SENTIMENT_DEFAULTS, GENERATION_DEFAULTS
 
 
 def make_classification(
@@ -51,15 +56,33 @@ def make_sentiment(
                          label_values=label_values)
 
 
+def make_generation(
+    input_size: int,
+    output_size: int,
+    projection_size: int = _G["projection_size"],
+    dropout: float = _G["dropout"],
+    seed: int | None = _G["seed"],
+) -> Any:
+    """Build a :class:`~lexiloom_heads.generation.GenerationHead`."""
+    from lexiloom_heads.generation import GenerationHead
+
+    return GenerationHead(input_size, output_size, projection_size=projection_size,
+                          dropout=dropout, seed=seed)
+
+
 @lexiloom.hookimpl
 def register_heads(register: Any) -> None:
-    """Register ``classification`` and ``sentiment`` with every user setting's default."""
+    """Register ``classification``, ``sentiment`` and ``generation`` with every user setting's
+    default."""
     register("classification", make_classification,
              description="Pooled text classification (softmax or multi-label sigmoid logits)",
              defaults=dict(CLASSIFICATION_DEFAULTS))
     register("sentiment", make_sentiment,
              description="Polarity classification with a sentiment score in [-1, 1]",
              defaults=dict(SENTIMENT_DEFAULTS))
+    register("generation", make_generation,
+             description="Next-token logits at every position (language models, generation)",
+             defaults=dict(GENERATION_DEFAULTS))
 
 
-__all__ = ["make_classification", "make_sentiment", "register_heads"]
+__all__ = ["make_classification", "make_generation", "make_sentiment", "register_heads"]

@@ -33,6 +33,16 @@ SENTIMENT_DEFAULTS: dict[str, Any] = {
 """Every user setting of ``sentiment``: the classification settings (``exclusive`` must stay true)
 plus ``label_values``, an optional mapping of label → number for :meth:`score`."""
 
+GENERATION_DEFAULTS: dict[str, Any] = {
+    "projection_size": 0,
+    "dropout": 0.0,
+    "seed": None,
+}
+"""Every user setting of ``generation`` (``input_size`` = the encoder's output size and
+``output_size`` = the vocabulary size come from the host). ``projection_size`` > 0 inserts a
+linear projection (no activation) before the output layer, e.g. to match the embedding size for
+weight tying; 0: none."""
+
 
 def validate(owner: str, input_size: Any, output_size: Any,
              settings: dict[str, Any]) -> dict[str, Any]:
@@ -59,6 +69,26 @@ def validate(owner: str, input_size: Any, output_size: Any,
                             f"not {dropout!r}")
     return {"pooling": pooling, "exclusive": settings["exclusive"], "hidden_size": hidden,
             "dropout": float(dropout), "seed": check_seed(settings["seed"], where)}
+
+
+def validate_generation(input_size: Any, output_size: Any,
+                        settings: dict[str, Any]) -> dict[str, Any]:
+    """Checked copies of the ``generation`` head's ``settings``."""
+    from lexiloom.models.seeding import check_seed
+
+    where = "head 'generation'"
+    _positive(where, "input_size", input_size)
+    _positive(where, "output_size", output_size)
+    projection = settings["projection_size"]
+    if isinstance(projection, bool) or not isinstance(projection, int) or projection < 0:
+        raise SettingsError(f"{where} setting 'projection_size' must be a non-negative integer "
+                            f"(0: no projection), not {projection!r}")
+    dropout = settings["dropout"]
+    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
+        raise SettingsError(f"{where} setting 'dropout' must be a number in [0, 1), "
+                            f"not {dropout!r}")
+    return {"projection_size": projection, "dropout": float(dropout),
+            "seed": check_seed(settings["seed"], where)}
 
 
 def check_label_values(value: Any) -> dict[str, float] | None:

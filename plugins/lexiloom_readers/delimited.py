@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -108,8 +109,12 @@ class DelimitedReader:
                     bad_lines.bad(path, start, f"not valid {self.format_name} ({err}); quote "
                                   f"fields that contain quotes, the delimiter or line breaks")
                     continue
-                except (OSError, EOFError) as err:  # truncated or corrupt .gz
+                except (OSError, EOFError, zlib.error) as err:  # truncated or corrupt .gz
                     raise CorpusError(f"{path}: cannot read: {err}") from None
+                except UnicodeError as err:  # codecs that cannot escape bytes (UTF-16/32)
+                    raise CorpusFormatError(path, start, f"cannot be decoded as {encoding} "
+                                            f"({err}); pass the file's encoding with "
+                                            "--encoding") from None
                 end = rows.line_num
                 if not row:
                     continue

@@ -7,6 +7,7 @@ then built one at a time) and writing holds the whole corpus in memory.
 from __future__ import annotations
 
 import gzip
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -48,13 +49,13 @@ class DocBinReader:
         path = Path(path)
         try:
             data = path.read_bytes()
-            if path.suffix == ".gz":
+            if path.suffix.lower() == ".gz":
                 data = gzip.decompress(data)
         except FileNotFoundError:
             raise CorpusError(f"{path}: no such file") from None
         except IsADirectoryError:
             raise CorpusError(f"{path}: is a directory, expected a .spacy file") from None
-        except (OSError, EOFError) as err:
+        except (OSError, EOFError, zlib.error) as err:
             raise CorpusError(f"{path}: cannot read: {err}") from None
         try:
             doc_bin = DocBin().from_bytes(data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -11,7 +12,7 @@ from lexiloom.atomic import atomic_path
 from lexiloom.corpora.lines import open_text, undecodable
 from lexiloom.corpora.record import BadLines, Record
 from lexiloom.corpora.writing import check_encoding
-from lexiloom.errors import CorpusError, SettingsError
+from lexiloom.errors import CorpusError, CorpusFormatError, SettingsError
 
 _WRITE_SUFFIX = ".txt"
 
@@ -71,8 +72,11 @@ class FolderReader:
         try:
             with open_text(file, encoding) as fh:
                 content = fh.read()
-        except (OSError, EOFError) as err:
+        except (OSError, EOFError, zlib.error) as err:
             raise CorpusError(f"{file}: cannot read: {err}") from None
+        except UnicodeError as err:  # codecs that cannot escape bytes (UTF-16/32)
+            raise CorpusFormatError(file, None, f"cannot be decoded as {encoding} ({err}); "
+                                    "pass the files' encoding with --encoding") from None
         for number, line in enumerate(content.splitlines(), start=1):
             problem = undecodable(line, encoding)
             if problem:

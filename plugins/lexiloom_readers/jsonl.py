@@ -102,10 +102,13 @@ def _decode(line: str) -> Any:
         value, end = _DECODER.raw_decode(line)  # fast path: nothing around the value
         if end == len(line):
             return value
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         pass
     try:
         return json.loads(line)  # the general path (surrounding whitespace), and its message
+    except RecursionError:
+        raise ValueError("invalid JSON (nested too deeply to decode); each line must be one "
+                         f"JSON object such as {_EXAMPLE}") from None
     except json.JSONDecodeError as err:
         raise ValueError(f"invalid JSON ({err.msg} at column {err.colno}); each line must be "
                          f"one JSON object such as {_EXAMPLE}") from None

@@ -9,6 +9,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from lexiloom.errors import LexiloomError
+
 
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
@@ -18,24 +20,40 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     exception the temporary path is removed and ``target`` is left as it was.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    except OSError as err:
+        raise _cannot_write(target, err) from None
     tmp_target = tmp / target.name
     try:
         yield tmp_target
-        if tmp_target.is_dir() and target.is_dir():
-            old = target.with_name(f".{target.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(target, old)
-            os.replace(tmp_target, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            if tmp_target.is_file():
-                with open(tmp_target, "rb+") as fh:
-                    os.fsync(fh.fileno())
-            os.replace(tmp_target, target)
+        _replace(tmp_target, target)
+    except OSError as err:
+        raise _cannot_write(target, err) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _cannot_write(target: Path, err: OSError) -> LexiloomError:
+    reason = err.strerror or str(err)
+    return LexiloomError(f"cannot write {target}: {reason}; choose an output path in a "
+                         "writable directory")
+
+
+def _replace(tmp_target: Path, target: Path) -> None:
+    """Move the finished ``tmp_target`` over ``target``."""
+    if tmp_target.is_dir() and target.is_dir():
+        old = target.with_name(f".{target.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(target, old)
+        os.replace(tmp_target, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        if tmp_target.is_file():
+            with open(tmp_target, "rb+") as fh:
+                os.fsync(fh.fileno())
+        os.replace(tmp_target, target)
 
 
 def write_text(target: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:

@@ -110,7 +110,7 @@ class PluginHost:
     def _import_and_register(self, ep: metadata.EntryPoint, record: PluginRecord) -> None:
         try:
             plugin = ep.load()
-        except Exception as err:  # a broken plugin must not brick the tool
+        except (Exception, SystemExit) as err:  # a broken plugin must not brick the tool
             record.status = FAILED
             record.fail(f"import of {ep.value!r} failed: {type(err).__name__}: {err}")
             return
@@ -168,7 +168,7 @@ class PluginHost:
 
                 try:
                     _call(impl, register=register)
-                except Exception as err:
+                except (Exception, SystemExit) as err:
                     record.fail(f"{hook_name} raised {type(err).__name__}: {err}")
                     continue
                 for entry in pending:
@@ -188,7 +188,7 @@ class PluginHost:
             before = dict(cli.commands)
             try:
                 _call(impl, cli=cli)
-            except Exception as err:  # keep nothing from a hook call that raised
+            except (Exception, SystemExit) as err:  # keep nothing from a hook call that raised
                 record.fail(f"register_commands raised {type(err).__name__}: {err}")
                 cli.commands.clear()
                 cli.commands.update(before)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from lexiloom.errors import SettingsError
+from lexiloom.errors import ModelFileError, SettingsError
 from lexiloom.evaluation import component_kind, is_exclusive
 from lexiloom.scoring import predicted_label
 
@@ -62,6 +62,9 @@ def classify(nlp: Any, texts: Iterable[str], *, component: str | None = None,
     name = choose_classifier(nlp, component, prefer=SENTIMENT_FACTORY if sentiment else None)
     pipe = nlp.get_pipe(name)
     labels = list(pipe.labels)
+    if not labels:
+        raise ModelFileError(f"component {name!r} of the pipeline has no labels: the model is "
+                             "corrupt or was never trained; train it again with lexiloom train")
     exclusive = is_exclusive(pipe)
     threshold = float((getattr(pipe, "cfg", {}) or {}).get("threshold", 0.5))
     others = [n for n in nlp.pipe_names if component_kind(nlp, n) == "classification"

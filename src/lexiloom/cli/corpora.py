@@ -63,7 +63,8 @@ def _reading_options(func: Any) -> Any:
 def _components(
     path: str, fmt: str | None, tokenizer: str | None
 ) -> tuple[Path, str, dict[str, Entry[Any]]]:
-    """The resolved corpus path, its format, and the components ``-o`` settings may target."""
+    """The resolved corpus path, its format, and the components ``-o`` settings may target
+    (the tokenizer only when one is named: pass the default's name to make it targetable)."""
     resolved, bundled_format = resolve_corpus(path)
     fmt = fmt or bundled_format or detect_format(resolved)
     selected: dict[str, Entry[Any]] = {"reader": reader_entry(fmt)}
@@ -123,7 +124,7 @@ def info_command(path: str, fmt: str | None, encoding: str, skip_bad_lines: bool
     sentiment/train. -o settings go to the reader (e.g. -o text_field=body) or to the
     tokenizer; prefix the kind when needed (-o reader.header=false, -o tokenizer.lowercase=true).
     """
-    resolved, fmt, selected = _components(path, fmt, tokenizer)
+    resolved, fmt, selected = _components(path, fmt, tokenizer or "whitespace")
     routed = route_settings(options, selected)
     tok = registry.tokenizers.create(tokenizer or "whitespace", **routed.get("tokenizer", {}))
     bad_lines = BadLines(skip=skip_bad_lines)

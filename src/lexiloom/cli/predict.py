@@ -4,11 +4,11 @@ one JSON object per text (schema in :mod:`lexiloom.prediction` and docs/training
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 
 import click
 
+from lexiloom.cli.stdin import stdin_lines
 from lexiloom.prediction import classify
 from lexiloom.training.pipeline import load_pipeline
 
@@ -18,8 +18,7 @@ def _texts(texts: tuple[str, ...]) -> Iterator[str]:
     if texts and texts != ("-",):
         yield from texts
         return
-    for line in sys.stdin:
-        line = line.rstrip("\r\n")
+    for line in stdin_lines():
         if line.strip():
             yield line
 
@@ -36,7 +35,7 @@ _model = click.argument("model", metavar="MODEL")
 _texts_arg = click.argument("texts", metavar="[TEXT ...|-]", nargs=-1)
 _component = click.option("--component", metavar="NAME",
                           help="The classifier to use (default: the first one).")
-_batch = click.option("--batch-size", type=int, default=64, show_default=True,
+_batch = click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True,
                       help="Texts per batch.")
 
 

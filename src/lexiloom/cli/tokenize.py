@@ -26,6 +26,7 @@ import click
 
 from lexiloom import registry
 from lexiloom.cli.settings import route_settings, settings_option
+from lexiloom.cli.stdin import stdin_lines
 from lexiloom.protocols import Tokenizer
 from lexiloom.tokens import Token
 
@@ -72,8 +73,7 @@ def _expand(texts: Iterable[str]) -> Iterator[str]:
         if text != "-":
             yield text
             continue
-        for line in click.get_text_stream("stdin"):
-            yield line.rstrip("\r\n") if line.endswith("\n") else line
+        yield from stdin_lines()
 
 
 @click.command("tokenize")

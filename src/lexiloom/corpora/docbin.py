@@ -95,7 +95,7 @@ def to_docbin(
 def write_docbin(doc_bin: DocBin, path: str | os.PathLike[str]) -> None:
     """Write ``doc_bin`` to ``path`` atomically (gzip-compressed again if it ends in ``.gz``)."""
     data = doc_bin.to_bytes()
-    write_bytes(path, gzip.compress(data) if Path(path).suffix == ".gz" else data)
+    write_bytes(path, gzip.compress(data) if Path(path).suffix.lower() == ".gz" else data)
 
 
 def split_records(
@@ -161,6 +161,9 @@ def convert_to_docbin(
     nlp = make_pipeline(lang, tokenizer, tokenizer_settings)
     if dev_path is not None and not 0.0 < dev_fraction < 1.0:
         split_records([], dev_fraction)  # raises the SettingsError
+    if dev_path is not None and Path(dev_path).resolve() == Path(out_path).resolve():
+        raise SettingsError(f"the dev file and the output file are the same ({out_path}); "
+                            "give --dev another path")
     records = list(read_corpus(in_path, format=format, encoding=encoding, bad_lines=bad_lines,
                                **settings))
     if not records:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import os
 import re
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
 from lexiloom.corpora.record import BadLines
-from lexiloom.errors import CorpusError
+from lexiloom.errors import CorpusError, CorpusFormatError
 
 _ESCAPED = re.compile("[\udc80-\udcff]")
 
@@ -25,7 +27,7 @@ def open_text(path: str | os.PathLike[str], encoding: str = "utf-8") -> IO[str]:
     """
     path = Path(path)
     try:
-        "".encode(encoding)
+        codec = codecs.lookup(encoding).name
     except LookupError:
         raise CorpusError(f"unknown encoding {encoding!r}; use a Python codec name such as "
                           "'utf-8' or 'latin-1'") from None
@@ -34,10 +36,13 @@ def open_text(path: str | os.PathLike[str], encoding: str = "utf-8") -> IO[str]:
     if path.is_dir():
         raise CorpusError(f"{path}: is a directory, expected a file (or use --format folder)")
     try:
-        raw = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # noqa: SIM115
+        raw = gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")  # noqa: SIM115
     except OSError as err:
         raise CorpusError(f"{path}: cannot open: {err.strerror or err}") from None
-    return io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="")
+    # A UTF-8 byte-order mark (Excel's "CSV UTF-8") is not part of the text: utf-8-sig drops it
+    # and is otherwise the same codec.
+    decode_as = "utf-8-sig" if codec == "utf-8" else encoding
+    return io.TextIOWrapper(raw, encoding=decode_as, errors="surrogateescape", newline="")
 
 
 def undecodable(text: str, encoding: str) -> str | None:
@@ -60,6 +65,7 @@ def iter_lines(
     A line with undecodable bytes is reported through ``bad_lines`` (raising by default).
     """
     bad_lines = bad_lines or BadLines()
+    number = 0
     try:
         with open_text(path, encoding) as fh:
             for number, line in enumerate(fh, start=1):
@@ -69,5 +75,8 @@ def iter_lines(
                     bad_lines.bad(path, number, problem)
                     continue
                 yield number, line
-    except (OSError, EOFError) as err:  # truncated or corrupt .gz
+    except (OSError, EOFError, zlib.error) as err:  # truncated or corrupt .gz
         raise CorpusError(f"{path}: cannot read: {err}") from None
+    except UnicodeError as err:  # codecs that cannot escape bytes (UTF-16/32) fail here
+        raise CorpusFormatError(path, number + 1, f"cannot be decoded as {encoding} ({err}); "
+                                "pass the file's encoding with --encoding") from None

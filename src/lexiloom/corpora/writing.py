@@ -33,7 +33,7 @@ def open_output(path: str | os.PathLike[str], encoding: str = "utf-8") -> Iterat
     path = Path(path)
     check_encoding(encoding)
     with atomic_path(path) as tmp:
-        raw = gzip.open(tmp, "wb") if path.suffix == ".gz" else open(tmp, "wb")  # noqa: SIM115
+        raw = gzip.open(tmp, "wb") if path.suffix.lower() == ".gz" else open(tmp, "wb")  # noqa: SIM115
         with io.TextIOWrapper(raw, encoding=encoding, newline="") as out:
             yield out
 

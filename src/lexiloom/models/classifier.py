@@ -102,6 +102,10 @@ def build_text_classifier(
                             "multi-label; use the 'classification' head")
     head_obj = registry.heads.create(head_name, input_size=encoder_obj.output_size,
                                      output_size=n_labels, **head_settings)
+    if getattr(head_obj, "per_position", False):
+        raise SettingsError(f"head {head_name!r} predicts every position (a language-model "
+                            "head); a text classifier needs a pooling head such as "
+                            "'classification' or 'sentiment'")
     module = TextClassifierModule(embedding, encoder_obj, head_obj)
     module.settings = {
         "embedder": {"name": emb_name, **emb_settings},

@@ -111,6 +111,7 @@ def train(
     cause raise :class:`~lexiloom.errors.LexiloomError`.
     """
     out = Path(out_dir)
+    _check_writable_dir(out)
     if resume:
         found, skipped = checkpoint.latest(out / CHECKPOINTS)
         if found is not None:
@@ -189,3 +190,12 @@ def _resume(found: checkpoint.Checkpoint, out: Path, progress: bool) -> TrainRes
 
 
 __all__ = ["as_config", "build_nlp", "install_vocab", "make_optimizer", "train"]
+
+
+def _check_writable_dir(out: Path) -> None:
+    """Fail early (before reading corpora or training) when ``out`` cannot be a directory."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise LexiloomError(f"cannot use {out} as the output directory: "
+                            f"{err.strerror or err}; choose another --out") from None

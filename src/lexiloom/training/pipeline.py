@@ -50,7 +50,8 @@ def load_pipeline(model: str | os.PathLike[str]) -> Any:
     try:
         return spacy.load(path)
     except (OSError, ValueError, KeyError) as err:
-        message = str(err).splitlines()[0] if str(err) else type(err).__name__
+        lines = [line.strip() for line in str(err).splitlines() if line.strip()]
+        message = f"{type(err).__name__}: {lines[0]}" if lines else type(err).__name__
         raise ModelFileError(f"{path}: cannot load the pipeline ({message}); re-create it with "
                              f"'lexiloom train'") from None
 

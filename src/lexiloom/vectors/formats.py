@@ -28,6 +28,7 @@ import contextlib
 import gzip
 import logging
 import os
+import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -78,7 +79,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     or binary when the bytes after the header are not text); anything else → GloVe.
     """
     path = Path(path)
-    stem = path.with_suffix("") if path.suffix == ".gz" else path
+    stem = path.with_suffix("") if path.suffix.lower() == ".gz" else path
     if stem.suffix == ".bin":
         return WORD2VEC_BINARY
     with _open_binary(path) as fh:
@@ -87,7 +88,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
             if header is None:
                 return GLOVE
             sample = fh.read(_BINARY_SAMPLE)
-        except (OSError, EOFError) as err:  # a truncated or corrupt .gz
+        except (OSError, EOFError, zlib.error) as err:  # a truncated or corrupt .gz
             raise ModelFileError(f"{path}: cannot read: {err}") from None
     return WORD2VEC_BINARY if _looks_binary(sample, header[1]) else WORD2VEC
 
@@ -137,7 +138,7 @@ def write_vectors(
                 f"cannot write {path}: word {word!r} is empty or contains whitespace, which the "
                 f"{fmt} format uses as a separator; rename or drop that word first")
     with atomic.atomic_path(path) as tmp:
-        opener = gzip.open if path.suffix == ".gz" else open
+        opener = gzip.open if path.suffix.lower() == ".gz" else open
         with opener(tmp, "wb") as raw:
             if fmt == WORD2VEC_BINARY:
                 _write_binary(raw, words, vectors, encoding)
@@ -161,7 +162,7 @@ def _open_binary(path: Path) -> IO[bytes]:
     if path.is_dir():
         raise ModelFileError(f"{path}: is a directory, expected a vectors file")
     try:
-        if path.suffix == ".gz":
+        if path.suffix.lower() == ".gz":
             return gzip.open(path, "rb")  # type: ignore[return-value]
         return open(path, "rb")
     except OSError as err:
@@ -259,7 +260,7 @@ def _text_lines(path: Path, encoding: str) -> Iterator[tuple[int, str]]:
                         f"cannot be decoded as {encoding}; pass the file's encoding "
                         "(encoding=... / --encoding)") from None
                 yield number, line.rstrip()
-        except (OSError, EOFError) as err:  # a truncated or corrupt .gz
+        except (OSError, EOFError, zlib.error) as err:  # a truncated or corrupt .gz
             raise ModelFileError(f"{path}: cannot read: {err}") from None
 
 
@@ -352,7 +353,7 @@ def _read_binary(path: Path, limit: int | None, encoding: str) -> tuple[list[str
     with _open_binary(path) as fh:
         try:
             return _read_binary_stream(fh, path, limit, encoding)
-        except (OSError, EOFError) as err:
+        except (OSError, EOFError, zlib.error) as err:
             raise ModelFileError(f"{path}: cannot read: {err}") from None
 
 

@@ -1,0 +1,22 @@
+"""Reading texts from standard input, one per line, with a one-line error for bad bytes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import click
+
+from lexiloom.errors import LexiloomError
+
+
+def stdin_lines(encoding: str = "utf-8") -> Iterator[str]:
+    """Lines of standard input without their line endings, decoded strictly as ``encoding``."""
+    for number, raw in enumerate(click.get_binary_stream("stdin"), start=1):
+        try:
+            line = raw.decode(encoding)
+        except UnicodeDecodeError as err:
+            raise LexiloomError(
+                f"standard input, line {number}: byte 0x{raw[err.start]:02x} is not valid "
+                f"{encoding}; convert the text to {encoding} first (e.g. with iconv)"
+            ) from None
+        yield line.rstrip("\r\n")
