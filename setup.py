@@ -14,7 +14,7 @@ HERE = Path(__file__).parent
 VERSION = "0.1.0"
 
 PLUGIN_PACKAGES = find_packages("plugins", exclude=["examples", "examples.*"])
-PACKAGE_DIR = {"": "src", "lexiloom_corpora": "corpora"}
+PACKAGE_DIR = {"": "src", "lexiloom_corpora": "corpora", "lexiloom_configs": "configs"}
 PACKAGE_DIR.update({pkg: "plugins/" + pkg.replace(".", "/") for pkg in PLUGIN_PACKAGES})
 
 # Compiled kernels of built-in plugins. Each is optional: without a C compiler the plugin falls back
@@ -37,12 +37,13 @@ setup(
     long_description_content_type="text/markdown",
     license="MIT",
     python_requires=">=3.10",
-    packages=find_packages("src") + PLUGIN_PACKAGES + ["lexiloom_corpora"],
+    packages=find_packages("src") + PLUGIN_PACKAGES + ["lexiloom_corpora", "lexiloom_configs"],
     package_dir=PACKAGE_DIR,
     ext_modules=EXTENSIONS,
     package_data={
         "lexiloom": ["py.typed"],
         "lexiloom_corpora": ["*.md", "*/*.md", "*/*.json", "*/*.jsonl", "*/*.csv", "*/*.txt"],
+        "lexiloom_configs": ["*.cfg"],
     },
     install_requires=[
         "torch>=2.1",

@@ -16,6 +16,7 @@ import dataclasses
 import json
 import os
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,8 @@ FALLBACKS: dict[str, Any] = {"epochs": 10, "batch_size": 32, "lr": 0.001, "seed"
 """Training settings used when neither the caller nor the spaCy config's ``[training]`` set
 them."""
 
-CONFIG_DIR = Path(__file__).resolve().parents[3] / "configs"
-"""The ``configs/`` folder of a source checkout (absent in a wheel: :func:`template` is used)."""
+CONFIG_DIR = Path(str(files("lexiloom_configs")))
+"""The shipped ``configs/`` folder (installed as the ``lexiloom_configs`` data package)."""
 
 DEFAULT_CONFIGS = {("classify", False): "topics_multiclass.cfg",
                    ("classify", True): "multilabel.cfg",
