@@ -77,6 +77,7 @@ setup(
         ],
         "spacy_factories": [
             "lexiloom_sentiment = lexiloom.spacy.components.factories:make_sentiment",
+            "lexiloom_generator = lexiloom.spacy.components.generator_factory:make_generator",
         ],
         "spacy_callbacks": [
             "lexiloom.add_requirements.v1 = lexiloom.spacy.requirements:make_add_requirements",

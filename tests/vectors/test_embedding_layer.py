@@ -56,3 +56,19 @@ def test_dimension_mismatch_is_a_settings_error() -> None:
         embedding_layer(vocab, 5, kv)
     with pytest.raises(SettingsError, match="positive integer"):
         embedding_layer(vocab, 0)
+
+
+def test_unseeded_layer_follows_torchs_global_seed() -> None:
+    """Regression: ``seed=None`` once drew a fresh random seed, so ``torch.manual_seed`` did not
+    make the layer reproducible."""
+    import torch
+
+    from lexiloom.vectors.layer import embedding_layer
+    from lexiloom.vocab import Vocab
+
+    vocab = Vocab.build([["a", "b", "c"]])
+    torch.manual_seed(7)
+    first = embedding_layer(vocab, 5).weight.detach().clone()
+    torch.manual_seed(7)
+    second = embedding_layer(vocab, 5).weight.detach().clone()
+    assert torch.equal(first, second)

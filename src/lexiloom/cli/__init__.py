@@ -61,9 +61,18 @@ def cli() -> None:
 
 
 def _mount() -> None:
-    from lexiloom.cli import corpora, evaluate, plugins, predict, tokenize, train, vectors
+    from lexiloom.cli import (
+        corpora,
+        evaluate,
+        generate,
+        plugins,
+        predict,
+        tokenize,
+        train,
+        vectors,
+    )
 
-    for module in (plugins, tokenize, corpora, vectors, train, evaluate):
+    for module in (plugins, tokenize, corpora, vectors, train, evaluate, generate):
         cli.add_command(module.command)
     cli.add_command(predict.classify_command)
     cli.add_command(predict.sentiment_command)

@@ -39,11 +39,9 @@ def embedding_layer(
     if vectors is not None and vectors.dim != dim:
         raise SettingsError(f"the vectors have {vectors.dim} dimensions but the embedding layer "
                             f"{dim}; set dim={vectors.dim} or use other vectors")
-    generator = torch.Generator()
-    if seed is not None:
-        generator.manual_seed(seed)
-    else:
-        generator.seed()
+    # seed=None draws from torch's global generator, so torch.manual_seed (or spaCy's
+    # fix_random_seed) makes the layer reproducible, as documented.
+    generator = torch.Generator().manual_seed(seed) if seed is not None else None
     weight = torch.empty(len(vocab), dim).uniform_(-0.5 / dim, 0.5 / dim, generator=generator)
     copied = 0
     if vectors is not None:
