@@ -11,6 +11,7 @@ from torch import nn
 
 from lexiloom import registry
 from lexiloom.errors import SettingsError
+from lexiloom.models.assembly import build_input, spec_parts
 
 if TYPE_CHECKING:
     from lexiloom.vocab import Vocab
@@ -84,13 +85,10 @@ def build_text_classifier(
         raise SettingsError(f"the number of labels must be a positive integer, not {n_labels!r}")
     if not isinstance(exclusive, bool):
         raise SettingsError(f"exclusive must be true or false, not {exclusive!r}")
-    emb_name, emb_settings = _spec("embedder", embedder)
-    enc_name, enc_settings = _spec("encoder", encoder)
-    head_name, head_settings = _spec("head", head)
+    parts = build_input(vocab, embedder, encoder)
+    head_name, head_settings = spec_parts("head", head)
 
-    embedder_obj = registry.embedders.create(emb_name, **emb_settings)
-    embedding = embedder_obj.build(vocab)
-    encoder_obj = registry.encoders.create(enc_name, input_size=embedder_obj.dim, **enc_settings)
+    embedding, encoder_obj = parts.embedding, parts.encoder
     if "exclusive" in registry.heads.get(head_name).defaults:
         given = head_settings.setdefault("exclusive", exclusive)
         if given != exclusive:
@@ -108,8 +106,8 @@ def build_text_classifier(
                             "'classification' or 'sentiment'")
     module = TextClassifierModule(embedding, encoder_obj, head_obj)
     module.settings = {
-        "embedder": {"name": emb_name, **emb_settings},
-        "encoder": {"name": enc_name, **enc_settings},
+        "embedder": parts.embedder_spec,
+        "encoder": parts.encoder_spec,
         "head": {"name": head_name, **head_settings},
         "exclusive": exclusive,
     }
@@ -138,13 +136,6 @@ def resize_output(module: TextClassifierModule, new_n_labels: int,
         resize(new_n_labels, new_bias=new_bias)
     return module
 
-
-def _spec(kind: str, spec: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-    if not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str):
-        raise SettingsError(f"the {kind} must be given as a mapping with a 'name' key naming a "
-                            f"registered {kind} (e.g. {{'name': ...}}), not {spec!r}")
-    settings = {k: v for k, v in spec.items() if k != "name"}
-    return spec["name"], settings
 
 
 def _accepts_keyword(function: Any, name: str) -> bool:

@@ -10,7 +10,7 @@ from torch import nn
 
 from lexiloom import registry
 from lexiloom.errors import LexiloomError, SettingsError
-from lexiloom.models.classifier import _spec
+from lexiloom.models.assembly import build_input, spec_parts
 from lexiloom.models.seeding import seeded
 
 if TYPE_CHECKING:
@@ -114,12 +114,11 @@ def build_language_model(
     ...                              head={"name": "generation"},
     ...                              tie_weights=True)  # doctest: +SKIP
     """
-    emb_name, emb_settings = _spec("embedder", embedder)
-    enc_name, enc_settings = _spec("encoder", encoder)
-    head_name, head_settings = _spec("head", head)
-    embedder_obj = registry.embedders.create(emb_name, **emb_settings)
-    embedding = embedder_obj.build(vocab)
-    encoder_obj = registry.encoders.create(enc_name, input_size=embedder_obj.dim, **enc_settings)
+    parts = build_input(vocab, embedder, encoder)
+    head_name, head_settings = spec_parts("head", head)
+    embedding, encoder_obj = parts.embedding, parts.encoder
+    enc_name = parts.encoder_spec["name"]
+    enc_settings = {k: v for k, v in parts.encoder_spec.items() if k != "name"}
     if not getattr(encoder_obj, "causal", False):
         causal = ", ".join(_causal_encoders()) or "none is registered"
         raise SettingsError(f"encoder {enc_name!r} with settings {enc_settings} is not causal: a "
@@ -133,8 +132,8 @@ def build_language_model(
     module = LanguageModel(embedding, encoder_obj, head_obj, dropout=dropout,
                            tie_weights=tie_weights)
     module.settings = {
-        "embedder": {"name": emb_name, **emb_settings},
-        "encoder": {"name": enc_name, **enc_settings},
+        "embedder": parts.embedder_spec,
+        "encoder": parts.encoder_spec,
         "head": {"name": head_name, **head_settings},
         "dropout": float(dropout),
         "tie_weights": tie_weights,
