@@ -151,3 +151,16 @@ def fake_dist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MakeF
     dists = FakeDists(tmp_path / "fake-dists", monkeypatch)
     yield dists.make
     dists.close()
+
+
+def install(fake_dist, dist: str, entry_point: str, source: str, version: str = "1.0.0"):
+    """A fake distribution ``dist`` with one plugin module exposed as ``entry_point``."""
+    module = "plug_" + dist.replace("-", "_")
+    return fake_dist(dist, {f"{module}.py": source}, version=version,
+                     entry_points={entry_point: module})
+
+
+def load_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Select every installed plugin (``LEXILOOM_PLUGINS`` unset)."""
+    monkeypatch.delenv(plugins.PLUGINS_ENV, raising=False)
+    plugins.reset()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import setuptools
-from fakedist import FakeDists
+from fakedist import FakeDists, install, load_all
 
 import lexiloom
 from lexiloom import plugins, registry
@@ -38,17 +38,6 @@ def tokenizer_plugin(*names: str) -> str:
     )
 
 
-def install(fake_dist, dist: str, entry_point: str, source: str, version: str = "1.0.0"):
-    """A fake distribution ``dist`` with one plugin module exposed as ``entry_point``."""
-    module = "plug_" + dist.replace("-", "_")
-    return fake_dist(dist, {f"{module}.py": source}, version=version,
-                     entry_points={entry_point: module})
-
-
-def load_all(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Select every installed plugin (``LEXILOOM_PLUGINS`` unset)."""
-    monkeypatch.delenv(plugins.PLUGINS_ENV, raising=False)
-    plugins.reset()
 
 
 def records_named(name: str) -> list[plugins.PluginRecord]:

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from click.testing import CliRunner, Result
+from fakedist import install, load_all
 
 import lexiloom
 from lexiloom import plugins
@@ -28,15 +29,6 @@ def assert_one_line_error(result: Result) -> str:
     return lines[0]
 
 
-def install(fake_dist, dist: str, entry_point: str, source: str, version: str = "1.0.0"):
-    module = "plug_" + dist.replace("-", "_")
-    return fake_dist(dist, {f"{module}.py": source}, version=version,
-                     entry_points={entry_point: module})
-
-
-def load_all(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(plugins.PLUGINS_ENV, raising=False)
-    plugins.reset()
 
 
 GOOD = """

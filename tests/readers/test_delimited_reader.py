@@ -5,18 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from corpus_files import make
 
 from lexiloom.corpora import BadLines, Record, read_corpus, write_corpus
 from lexiloom.errors import CorpusError, CorpusFormatError
-
-
-def make(tmp_path: Path, name: str, content: str | bytes) -> Path:
-    path = tmp_path / name
-    if isinstance(content, str):
-        path.write_text(content, encoding="utf-8", newline="")
-    else:
-        path.write_bytes(content)
-    return path
 
 
 def test_csv_reader_finds_columns_by_header_name_in_any_order(tmp_path: Path) -> None:

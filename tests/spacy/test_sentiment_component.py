@@ -17,14 +17,6 @@ from lexiloom.spacy.components.sentiment import SentimentClassifier
 from lexiloom.spacy.requirements import add_requirements, pipeline_requirements
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def sentiment_pipeline(*, sentencizer: bool = False, head: str = "sentiment", **head_settings):
     nlp = spacy.blank("en")
     if sentencizer:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 import spacy
-import torch
 from spacy.tokens import DocBin
 
 import lexiloom.spacy.components.factories  # noqa: F401  (until the entry point lands)
@@ -26,14 +25,6 @@ def tiny_overrides(component: str, train: Path, dev: Path) -> dict[str, object]:
     overrides.update({"paths.train": str(train), "paths.dev": str(dev),
                       "training.max_steps": 6, "training.eval_frequency": 3})
     return overrides
-
-
-@pytest.fixture(autouse=True)
-def _one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")

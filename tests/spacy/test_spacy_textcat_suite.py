@@ -21,7 +21,6 @@ import importlib
 from typing import Any
 
 import pytest
-import torch
 
 ARCH = "lexiloom.TextClassifier.v1"
 ENCODERS = ("lstm", "gru", "rnn")
@@ -59,14 +58,6 @@ def spacy_tests(request: pytest.FixtureRequest) -> Any:
     """``spacy.tests.pipeline.test_textcat``, imported under this run's strict markers."""
     request.config.addinivalue_line("markers", "issue(number): spaCy's issue marker")
     return importlib.import_module("spacy.tests.pipeline.test_textcat")
-
-
-@pytest.fixture(autouse=True)
-def _one_thread() -> Any:
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 @pytest.mark.parametrize(("name", "encoder", "exclusive"), CASES, ids=CASE_IDS)

@@ -21,14 +21,6 @@ from lexiloom.spacy.architectures import build_vocab_for, get_module, get_vocab,
 from lexiloom.vocab import Vocab
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.fixture(scope="module")
 def trained():
     """A ``textcat`` with a lexiloom GRU classifier trained on a bundled sentiment slice."""
