@@ -125,12 +125,8 @@ def train(
         raise SettingsError("no training config given; pass a TrainConfig (config=None only "
                             "works with resume=True)")
     cfg = as_config(config).validate()
-    label_map = load_label_map(cfg.label_map)
     exclusive = not cfg.multi_label
-    train_data = read_labelled(cfg.train, format=cfg.format, encoding=cfg.encoding,
-                               label_map=label_map, exclusive=exclusive, reader=cfg.reader)
-    dev_data = read_labelled(cfg.dev, format=cfg.format, encoding=cfg.encoding,
-                             label_map=label_map, exclusive=exclusive, reader=cfg.reader)
+    train_data, dev_data = _read_corpora(cfg)
     labels = train_data.labels
     if exclusive and len(labels) < 2:
         raise SettingsError(f"{cfg.train}: only one label ({labels[0]}); a classifier needs at "
@@ -147,7 +143,6 @@ def train(
     install_vocab(nlp, component, examples)
     optimizer = make_optimizer(cfg, float(resolved["lr"]), spacy_config)
     nlp.initialize(lambda: examples, sgd=optimizer)
-    out.mkdir(parents=True, exist_ok=True)
     for stale in ("metrics.jsonl",):
         (out / stale).unlink(missing_ok=True)
     checkpoint.prune(out / CHECKPOINTS, 0)
@@ -161,12 +156,7 @@ def train(
 def _resume(found: checkpoint.Checkpoint, out: Path, progress: bool) -> TrainResult:
     """Continue the run whose newest valid checkpoint is ``found``."""
     cfg = TrainConfig.from_dict(json.loads((out / TRAINING_JSON).read_text("utf-8")))
-    label_map = load_label_map(cfg.label_map)
-    exclusive = not cfg.multi_label
-    train_data = read_labelled(cfg.train, format=cfg.format, encoding=cfg.encoding,
-                               label_map=label_map, exclusive=exclusive, reader=cfg.reader)
-    dev_data = read_labelled(cfg.dev, format=cfg.format, encoding=cfg.encoding,
-                             label_map=label_map, exclusive=exclusive, reader=cfg.reader)
+    train_data, dev_data = _read_corpora(cfg)
     spacy_config, component, _ = assemble(cfg)
     _set_device(cfg)
     nlp = load_pipeline(found.model_dir)
@@ -199,3 +189,12 @@ def _check_writable_dir(out: Path) -> None:
     except OSError as err:
         raise LexiloomError(f"cannot use {out} as the output directory: "
                             f"{err.strerror or err}; choose another --out") from None
+
+
+def _read_corpora(cfg: TrainConfig) -> tuple[Any, Any]:
+    """The training and development corpora of ``cfg``, labels mapped by its ``--label-map``."""
+    label_map = load_label_map(cfg.label_map)
+    return tuple(read_labelled(path, format=cfg.format, encoding=cfg.encoding,
+                               label_map=label_map, exclusive=not cfg.multi_label,
+                               reader=cfg.reader)
+                 for path in (cfg.train, cfg.dev))  # type: ignore[return-value]
