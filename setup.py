@@ -53,6 +53,7 @@ setup(
         "click>=8.1",
         "numpy>=1.24",
         "safetensors>=0.4",
+        "packaging>=20",
     ],
     extras_require={
         "test": ["pytest>=7", "hypothesis>=6.80", "ruff>=0.4"],

@@ -29,7 +29,7 @@ import importlib
 import re
 import sys
 import textwrap
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,20 +78,24 @@ def write_fake_dist(
     version: str = "1.0.0",
     entry_points: Mapping[str, str] | None = None,
     other_entry_points: Mapping[str, Mapping[str, str]] | None = None,
+    requires: Sequence[str] = (),
 ) -> FakeDist:
     """Write the distribution ``name`` into a new folder under ``base`` (no ``sys.path`` change).
 
     ``modules`` maps file paths relative to the distribution root (``"mytok.py"``,
     ``"pkg/__init__.py"``) to their source; ``entry_points`` maps entry-point names of group
     ``lexiloom`` to their targets; ``other_entry_points`` adds other groups (e.g.
-    ``{"spacy_factories": {...}}``).
+    ``{"spacy_factories": {...}}``); ``requires`` adds ``Requires-Dist`` lines (e.g.
+    ``["lexiloom>=0.1,<1"]``).
     """
     root = base / re.sub(r"[^A-Za-z0-9_.-]", "_", f"{name}-{version}")
     root.mkdir(parents=True)
     dist_info = root / f"{re.sub(r'[-_.]+', '_', name)}-{version}.dist-info"
     dist_info.mkdir()
+    requires_dist = "".join(f"Requires-Dist: {line}\n" for line in requires)
     (dist_info / "METADATA").write_text(
-        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n", encoding="utf-8"
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n{requires_dist}",
+        encoding="utf-8",
     )
     groups: dict[str, Mapping[str, str]] = {}
     if entry_points:
@@ -145,8 +149,8 @@ class FakeDists:
 @pytest.fixture
 def fake_dist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MakeFakeDist]:
     """Factory fixture: ``fake_dist(name, modules, *, version, entry_points,
-    other_entry_points)`` "installs" a distribution for this test (see :func:`write_fake_dist`)
-    and returns its :class:`FakeDist`. Everything is undone after the test.
+    other_entry_points, requires)`` "installs" a distribution for this test (see
+    :func:`write_fake_dist`) and returns its :class:`FakeDist`. Everything is undone after the test.
     """
     dists = FakeDists(tmp_path / "fake-dists", monkeypatch)
     yield dists.make

@@ -66,7 +66,7 @@ class GenerationHead(nn.Module):
         """Next-token logits at every position of ``states`` (any leading shape works:
         (batch, time, input_size) or (batch, input_size) for one step); ``lengths`` and
         ``final`` are accepted for the :class:`~lexiloom.protocols.Head` contract and unused."""
-        features = self.dropout(states)
+        features = self.dropout(states) if self.training else states   # no call when generating
         if self.projection is not None:
             features = self.projection(features)
         return self.output(features)

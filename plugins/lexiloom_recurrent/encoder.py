@@ -1,7 +1,9 @@
 """The recurrent encoder shared by ``rnn``, ``lstm`` and ``gru``.
 
-Batches are packed (``pack_padded_sequence(enforce_sorted=False)``), so padding never reaches a
-real position: a sequence's outputs do not depend on the other sequences in its batch.
+Batches with padding are packed (``pack_padded_sequence(enforce_sorted=False)``), so padding
+never reaches a real position: a sequence's outputs do not depend on the other sequences in its
+batch. A batch without padding (every length equal to the time dimension, as in truncated BPTT
+chunks) runs unpacked, which is faster.
 
 The carried ``state`` is ``h`` for RNN and GRU and the tuple ``(h, c)`` for LSTM, each of shape
 ``(num_layers, batch, hidden_size)`` (``num_layers * 2`` for bidirectional encoders, which carry no
@@ -25,6 +27,7 @@ State = Any
 """``h`` (RNN, GRU) or ``(h, c)`` (LSTM), each ``(num_layers, batch, hidden_size)``."""
 
 _MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+_CELLS = {"rnn": torch.rnn_tanh_cell, "lstm": torch.lstm_cell, "gru": torch.gru_cell}
 
 
 class RecurrentEncoder(nn.Module):
@@ -105,6 +108,11 @@ class RecurrentEncoder(nn.Module):
             return EncoderOutput(inputs.new_zeros(batch, time, self.output_size),
                                  inputs.new_zeros(batch, self.output_size), state)
         everyone = len(real) == batch
+        if everyone and int(lengths.min()) == time:  # no padding: skip packing (faster)
+            out, new_state = self.rnn(inputs, state)
+            out = self.dropout(out)
+            return EncoderOutput(out, self._final(out, lengths),
+                                 new_state if self.causal else None)
         index = real.to(inputs.device)
         packed = pack_padded_sequence(
             inputs if everyone else inputs.index_select(0, index),
@@ -142,8 +150,29 @@ class RecurrentEncoder(nn.Module):
             state = self.initial_state(inputs.shape[0])
         else:
             state = self._check_state(state, inputs.shape[0])
+        if not self.training:
+            # No dropout to apply: the cells directly (the module's sequence kernel is much
+            # slower for one time step, e.g. oneDNN's LSTM on CPU).
+            return self._step_cells(inputs, state)
         out, new_state = self.rnn(inputs.unsqueeze(1), state)
         return self.dropout(out.squeeze(1)), new_state
+
+    def _step_cells(self, inputs: torch.Tensor, state: State) -> tuple[torch.Tensor, State]:
+        """``step`` in evaluation mode, one cell call per layer (the same arithmetic)."""
+        cell = _CELLS[self.cell]
+        if self.cell == "lstm":
+            hs, cs = [], []
+            for layer, weights in enumerate(self.rnn.all_weights):
+                h, c = cell(inputs, (state[0][layer], state[1][layer]), *weights)
+                hs.append(h)
+                cs.append(c)
+                inputs = h
+            return inputs, (torch.stack(hs), torch.stack(cs))
+        hs = []
+        for layer, weights in enumerate(self.rnn.all_weights):
+            inputs = cell(inputs, state[layer], *weights)
+            hs.append(inputs)
+        return inputs, torch.stack(hs)
 
     # -- helpers -------------------------------------------------------------------------------
 

@@ -10,14 +10,19 @@ Environment:
 
 - ``LEXILOOM_PLUGINS``: comma-separated entry-point names of the third-party plugins to load.
   Unset: all installed plugins; empty string: none. Built-in plugins always load.
-- ``LEXILOOM_STRICT_PLUGINS=1``: any load failure raises :class:`~lexiloom.errors.PluginError`
-  (for plugin authors and CI).
+- ``LEXILOOM_STRICT_PLUGINS=1``: any load failure (an incompatible plugin included) raises
+  :class:`~lexiloom.errors.PluginError` (for plugin authors and CI).
+
+A third-party distribution whose ``Requires-Dist: lexiloom ...`` is not satisfied by the installed
+lexiloom is not imported at all: its record has status ``incompatible`` and an error naming the
+requirement, the installed version and the fix.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
@@ -34,7 +39,7 @@ BUILTIN_DISTRIBUTION = "lexiloom"
 PLUGINS_ENV = "LEXILOOM_PLUGINS"
 STRICT_ENV = "LEXILOOM_STRICT_PLUGINS"
 
-LOADED, FAILED, DISABLED = "loaded", "failed", "disabled"
+LOADED, FAILED, DISABLED, INCOMPATIBLE = "loaded", "failed", "disabled", "incompatible"
 
 
 @dataclass
@@ -51,11 +56,20 @@ class PluginRecord:
     hooks: list[str] = field(default_factory=list)
     registered: dict[str, list[str]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)
+    """The full text of each error, in the order of ``errors``: the message as written plus the
+    traceback when an exception caused it (``lexiloom plugins --verbose`` shows them)."""
+    distribution_location: str | None = None
+    """Where the distribution's metadata was found (its ``.dist-info`` folder, or the folder
+    that holds it)."""
 
-    def fail(self, reason: str) -> None:
-        """Record an error (as one line). Callers set ``status`` to ``failed`` when the plugin
-        was never usable; a loaded plugin with errors keeps ``loaded``."""
+    def fail(self, reason: str, details: str | None = None) -> None:
+        """Record an error: one line in ``errors`` and its full text (``details``, else
+        ``reason``) in ``details``. Callers set ``status`` to ``failed`` when the plugin was never
+        usable; a loaded plugin with errors keeps ``loaded``."""
         self.errors.append(" ".join(reason.split()))
+        full = reason if details is None else f"{reason}\n{details}"
+        self.details.append(full.rstrip("\n"))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form documented for ``lexiloom plugins --json``."""
@@ -99,6 +113,8 @@ class PluginHost:
                 )
                 continue
             seen_names[ep.name] = record
+            if not record.builtin and _check_compatible(ep, record):
+                continue
             self._import_and_register(ep, record)
         for name in sorted((wanted or set()) - set(seen_names)):
             record = PluginRecord(name, "", None, None, builtin=False, status=FAILED)
@@ -112,7 +128,8 @@ class PluginHost:
             plugin = ep.load()
         except (Exception, SystemExit) as err:  # a broken plugin must not brick the tool
             record.status = FAILED
-            record.fail(f"import of {ep.value!r} failed: {type(err).__name__}: {err}")
+            record.fail(f"import of {ep.value!r} failed: {type(err).__name__}: {err}",
+                        _plugin_traceback(err))
             return
         record.location = getattr(plugin, "__file__", None)
         try:
@@ -169,7 +186,8 @@ class PluginHost:
                 try:
                     _call(impl, register=register)
                 except (Exception, SystemExit) as err:
-                    record.fail(f"{hook_name} raised {type(err).__name__}: {err}")
+                    record.fail(f"{hook_name} raised {type(err).__name__}: {err}",
+                                _plugin_traceback(err))
                     continue
                 for entry in pending:
                     owner = registry._owner(entry.name)
@@ -189,7 +207,8 @@ class PluginHost:
             try:
                 _call(impl, cli=cli)
             except (Exception, SystemExit) as err:  # keep nothing from a hook call that raised
-                record.fail(f"register_commands raised {type(err).__name__}: {err}")
+                record.fail(f"register_commands raised {type(err).__name__}: {err}",
+                            _plugin_traceback(err))
                 cli.commands.clear()
                 cli.commands.update(before)
                 continue
@@ -219,6 +238,21 @@ class PluginHost:
                 f"plugin load failed ({STRICT_ENV}=1): " + "; ".join(problems)
                 + f"; fix or uninstall the plugin, or unset {STRICT_ENV}"
             )
+
+
+def _plugin_traceback(err: BaseException) -> str:
+    """The traceback of ``err`` without the frames of lexiloom's loader, importlib and pluggy:
+    the plugin's own code is what its author needs to see."""
+    summary = traceback.TracebackException.from_exception(err)
+    kept = [frame for frame in summary.stack if not _is_host_frame(frame.filename)]
+    if kept:
+        summary.stack = traceback.StackSummary.from_list(kept)
+    return "".join(summary.format())
+
+
+def _is_host_frame(filename: str) -> bool:
+    name = filename.replace("\\", "/")
+    return (filename == __file__ or "importlib" in name or "/pluggy/" in name)
 
 
 def _call(impl: Any, **kwargs: Any) -> Any:
@@ -266,7 +300,73 @@ def _record_for(ep: metadata.EntryPoint) -> PluginRecord:
         distribution=_dist_name(ep),
         version=dist.version if dist is not None else None,
         builtin=_is_builtin(ep),
+        distribution_location=_dist_location(dist),
     )
+
+
+def _dist_location(dist: metadata.Distribution | None) -> str | None:
+    if dist is None:
+        return None
+    path = getattr(dist, "_path", None)  # PathDistribution: the .dist-info / .egg-info folder
+    return str(path if path is not None else dist.locate_file(""))
+
+
+def lexiloom_requirement_problem(
+    requires: Iterable[str] | None, installed: str, distribution: str = "the plugin"
+) -> str | None:
+    """Why ``requires`` (``Requires-Dist`` lines) rules out lexiloom ``installed``, or ``None``.
+
+    Only requirements on ``lexiloom`` count, and only those whose environment marker holds (a
+    requirement of an optional extra never does). The message names the requirement, the
+    installed version and the fix.
+    """
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        version = Version(installed)
+    except InvalidVersion:
+        return None
+    for line in requires or ():
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement:
+            continue
+        if canonicalize_name(requirement.name) != BUILTIN_DISTRIBUTION:
+            continue
+        if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
+            continue
+        if requirement.specifier.contains(version, prereleases=True):
+            continue
+        wanted = f"{requirement.name}{requirement.specifier}"
+        return (
+            f"{distribution} requires {wanted}, but lexiloom {installed} is "
+            f"installed; upgrade {distribution} to a release that supports lexiloom {installed} "
+            f"(pip install -U {distribution}), install a lexiloom that matches "
+            f"(pip install '{wanted}'), or uninstall {distribution}"
+        )
+    return None
+
+
+def _check_compatible(ep: metadata.EntryPoint, record: PluginRecord) -> bool:
+    """Mark ``record`` incompatible (and return ``True``) when its distribution's lexiloom
+    requirement excludes the installed lexiloom."""
+    dist = getattr(ep, "dist", None)
+    if dist is None:
+        return False
+    from lexiloom import __version__
+
+    try:
+        requires = dist.requires
+    except Exception:  # unreadable metadata: let the import decide
+        return False
+    problem = lexiloom_requirement_problem(requires, __version__, record.distribution or ep.name)
+    if problem is None:
+        return False
+    record.status = INCOMPATIBLE
+    record.fail(problem)
+    return True
 
 
 _lock = threading.RLock()

@@ -152,6 +152,8 @@ PLUGIN_FIELDS = {
     "hooks": list,
     "registered": dict,
     "errors": list,
+    "details": list,
+    "distribution_location": (str, type(None)),
 }
 
 
@@ -169,7 +171,7 @@ def test_plugins_json_follows_the_documented_schema(fake_dist, monkeypatch):
         assert set(item) == set(PLUGIN_FIELDS)
         for key, expected in PLUGIN_FIELDS.items():
             assert isinstance(item[key], expected), (key, item)
-        assert item["status"] in {"loaded", "failed", "disabled"}
+        assert item["status"] in {"loaded", "failed", "disabled", "incompatible"}
         assert all(isinstance(h, str) for h in item["hooks"])
         assert all(isinstance(e, str) and "\n" not in e for e in item["errors"])
         assert set(item["registered"]) <= set(REGISTRIES) | {"commands"}

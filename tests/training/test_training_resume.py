@@ -34,7 +34,9 @@ def _weights(out: Path) -> object:
 
 
 def _metrics(out: Path) -> list[dict]:
-    return [json.loads(x) for x in (out / "metrics.jsonl").read_text("utf-8").splitlines()]
+    """The metrics history without its wall-clock field (timings differ between runs)."""
+    records = [json.loads(x) for x in (out / "metrics.jsonl").read_text("utf-8").splitlines()]
+    return [{k: v for k, v in r.items() if k != "train_seconds"} for r in records]
 
 
 def _steps(out: Path) -> list[int]:

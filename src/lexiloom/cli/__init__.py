@@ -27,15 +27,20 @@ class LexiloomGroup(click.Group):
     """A click group that turns lexiloom errors into one line and mounts plugin commands."""
 
     _plugin_commands_added = False
+    _mounted_host: Any = None
+    """The plugin host whose commands are mounted (after ``plugins.reset()`` a new host loads
+    and its commands are mounted again)."""
 
     def _add_plugin_commands(self) -> None:
-        if self._plugin_commands_added:
-            return
-        self._plugin_commands_added = True
         from lexiloom import plugins
 
         try:
-            plugins.ensure_loaded().add_commands(self)
+            host = plugins.ensure_loaded()
+            if self._plugin_commands_added and self._mounted_host is host:
+                return
+            self._plugin_commands_added = True
+            self._mounted_host = host
+            host.add_commands(self)
         except LexiloomError as err:
             raise UserError(err) from None
 
@@ -65,6 +70,7 @@ def _mount() -> None:
         corpora,
         evaluate,
         generate,
+        plugin,
         plugins,
         predict,
         tokenize,
@@ -72,7 +78,7 @@ def _mount() -> None:
         vectors,
     )
 
-    for module in (plugins, tokenize, corpora, vectors, train, evaluate, generate):
+    for module in (plugins, plugin, tokenize, corpora, vectors, train, evaluate, generate):
         cli.add_command(module.command)
     cli.add_command(predict.classify_command)
     cli.add_command(predict.sentiment_command)

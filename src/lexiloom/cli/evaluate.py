@@ -1,7 +1,10 @@
-"""``lexiloom evaluate``: score a trained model's text classifiers on a labelled corpus.
+"""``lexiloom evaluate``: score a trained model's text classifiers on a labelled corpus, or its
+language models on a plain-text file.
 
 ``--json`` prints ``{component name: scores}`` with the fields of
-:meth:`lexiloom.scoring.ClassificationScores.to_dict` (schema in docs/training.md).
+:meth:`lexiloom.scoring.ClassificationScores.to_dict` (classifiers) or
+:meth:`lexiloom.models.perplexity.LanguageModelScore.to_dict` (``cross_entropy``,
+``perplexity``, ``tokens``) for generators (schema in docs/training.md).
 """
 
 from __future__ import annotations
@@ -32,7 +35,9 @@ def command(model: str, corpus: str, component: str | None, fmt: str | None, enc
     """Score MODEL (a training DIR, meaning DIR/model-best, or a pipeline) on CORPUS.
 
     Every text classifier in the pipeline is scored: accuracy, macro precision/recall/F1, a
-    per-label table and a confusion matrix. -o settings go to the corpus reader.
+    per-label table and a confusion matrix. A language model (lexiloom_generator) is scored on
+    a plain-text CORPUS: cross-entropy in nats per token and perplexity. -o settings go to the
+    corpus reader.
     """
     reader = {}
     if options:

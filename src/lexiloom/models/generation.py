@@ -88,9 +88,10 @@ def generate(
     smallest set of most likely tokens whose probability reaches p; ``seed`` makes the output
     reproducible; ``stop`` ends the text before the first stop string.
     """
-    return "".join(stream(model, vocab, tokenizer, prompt, max_tokens=max_tokens,
-                          temperature=temperature, top_k=top_k, top_p=top_p, seed=seed,
-                          stop=stop))
+    pieces = stream(model, vocab, tokenizer, prompt, max_tokens=max_tokens,
+                    temperature=temperature, top_k=top_k, top_p=top_p, seed=seed, stop=stop)
+    with torch.inference_mode():   # once for the whole loop, not once per token
+        return "".join(pieces)
 
 
 def generate_by_prefix_reencoding(
@@ -108,9 +109,11 @@ def generate_by_prefix_reencoding(
 ) -> str:
     """Like :func:`generate`, but the naive way: one unpadded forward pass over the whole prefix
     for every new token (O(n) per token, O(n²) in all). For speed comparisons only."""
-    return "".join(_generate_pieces(
+    pieces = _generate_pieces(
         _reencoding, model, vocab, tokenizer, prompt, max_tokens=max_tokens,
-        temperature=temperature, top_k=top_k, top_p=top_p, seed=seed, stop=stop))
+        temperature=temperature, top_k=top_k, top_p=top_p, seed=seed, stop=stop)
+    with torch.inference_mode():
+        return "".join(pieces)
 
 
 def prompt_ids(vocab: Vocab, tokenizer: Tokenizer, prompt: str) -> list[int]:
@@ -186,11 +189,19 @@ def _stateful(model: LanguageModel, ids: list[int]) -> tuple[torch.Tensor, NextL
     """Encode the prompt once, then one encoder step per token."""
     with torch.inference_mode():
         logits, state = model(torch.tensor([ids]), torch.tensor([len(ids)]))
+    step = model.step
+    inputs: dict[int, torch.Tensor] = {}           # token id → its input tensor, made once
 
     def advance(token: int) -> torch.Tensor:
         nonlocal state
-        with torch.inference_mode():
-            step_logits, state = model.step(torch.tensor([token]), state)
+        ids = inputs.get(token)
+        if ids is None:
+            ids = inputs[token] = torch.tensor([token])
+        if torch.is_inference_mode_enabled():      # generate(): already on for the whole loop
+            step_logits, state = step(ids, state)
+        else:                                      # stream(): the caller runs between tokens
+            with torch.inference_mode():
+                step_logits, state = step(ids, state)
         return step_logits[0]
 
     return logits[0, -1], advance

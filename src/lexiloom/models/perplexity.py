@@ -39,6 +39,11 @@ class LanguageModelScore:
         return {"cross_entropy": self.cross_entropy, "perplexity": self.perplexity,
                 "tokens": self.tokens}
 
+    def format_table(self) -> str:
+        """One line: tokens predicted, cross-entropy and perplexity."""
+        return (f"tokens {self.tokens}   cross-entropy {self.cross_entropy:.4f} nats/token   "
+                f"perplexity {self.perplexity:.2f}")
+
 
 def perplexity(cross_entropy: float) -> float:
     """``exp(cross_entropy)`` (``inf`` when it overflows)."""
@@ -49,22 +54,28 @@ def perplexity(cross_entropy: float) -> float:
 
 
 def evaluate_language_model(model: LanguageModel, streams: Iterable[Sequence[int]], *,
-                            chunk_size: int = 256) -> LanguageModelScore:
+                            chunk_size: int = 256,
+                            ignore_ids: Sequence[int] = ()) -> LanguageModelScore:
     """Cross-entropy and perplexity of ``model`` on held-out ``streams`` of token ids.
 
     Each stream (e.g. a whole text encoded with ``bos=True``) starts from the encoder's initial
-    state; its first id is context only. Streams shorter than two ids predict nothing. Raises
-    :class:`~lexiloom.errors.CorpusError` when nothing at all is predicted.
+    state; its first id is context only. Streams shorter than two ids predict nothing. Targets
+    in ``ignore_ids`` are read but not scored (e.g. ``<bos>`` inside a stream of concatenated
+    documents: it always follows ``<eos>``). Raises :class:`~lexiloom.errors.CorpusError` when
+    nothing at all is predicted.
     """
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise SettingsError(f"chunk_size must be a positive integer, not {chunk_size!r}")
     total, count = 0.0, 0
+    ignored = torch.as_tensor(list(ignore_ids), dtype=torch.long)
+    device = next(model.parameters()).device
     was_training = model.training
     model.eval()
     try:
         with torch.no_grad():
             for stream in streams:
-                ids = torch.as_tensor(list(stream), dtype=torch.long)
+                ids = (stream.to(torch.long) if isinstance(stream, torch.Tensor)
+                       else torch.as_tensor(list(stream), dtype=torch.long))
                 if ids.dim() != 1:
                     raise SettingsError("each stream must be a flat sequence of token ids")
                 if len(ids) and (int(ids.min()) < 0 or int(ids.max()) >= model.vocab_size):
@@ -75,10 +86,15 @@ def evaluate_language_model(model: LanguageModel, streams: Iterable[Sequence[int
                     inputs = ids[start:start + chunk_size]
                     targets = ids[start + 1:start + 1 + len(inputs)]
                     inputs = inputs[:len(targets)]
-                    logits, state = model(inputs[None], torch.tensor([len(inputs)]), state)
-                    total += float(torch.nn.functional.cross_entropy(
-                        logits[0].float(), targets, reduction="sum"))
-                    count += len(targets)
+                    logits, state = model(inputs[None].to(device), torch.tensor([len(inputs)]),
+                                          state)
+                    keep = ~torch.isin(targets, ignored) if len(ignored) else None
+                    losses = torch.nn.functional.cross_entropy(
+                        logits[0].float(), targets.to(device), reduction="none")
+                    if keep is not None:
+                        losses = losses[keep.to(device)]
+                    total += float(losses.sum())
+                    count += len(losses)
     finally:
         model.train(was_training)
     if count == 0:

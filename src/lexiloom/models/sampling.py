@@ -77,7 +77,7 @@ class Sampler:
         """``logits`` (vocab,) after banning, temperature, top-k and top-p, shifted so the best
         is 0, in float64: the ids that cannot be drawn are ``-inf``. Top-k keeps exactly k ids
         (ties broken by ``torch.topk``)."""
-        logits = logits.detach().to(torch.float64) + self._ban_mask(logits)  # a copy
+        logits = self._ban_mask(logits) + logits.detach()  # a float64 copy, in one operation
         top = float(logits.max())
         if not math.isfinite(top):
             raise SettingsError("no token can be chosen: every id is banned or has -inf/nan "
@@ -88,7 +88,7 @@ class Sampler:
             logits = torch.full_like(logits, float("-inf")).index_copy(0, keep, logits[keep])
         if self.temperature > 0:
             # Shifted first so a tiny temperature cannot overflow: the best logit becomes 0.
-            logits = (logits - top) / self.temperature
+            logits = logits.sub_(top).div_(self.temperature)   # our own copy: in place
         if self.top_p is not None and self.top_p < 1:
             ordered, order = torch.sort(logits, descending=True)
             mass = torch.softmax(ordered, dim=0)
@@ -101,11 +101,21 @@ class Sampler:
         if logits.dim() != 1:
             raise SettingsError(f"choose expects one vector of logits, not shape "
                                 f"{tuple(logits.shape)}")
+        if self.greedy and self.top_k is None and self.top_p is None:
+            # The argmax of the unbanned logits, without the copies filtering makes.
+            best, index = torch.max(self._ban_mask(logits) + logits.detach(), 0)
+            if not math.isfinite(float(best)):
+                self.filtered_logits(logits)   # raises the error that names the problem
+            return int(index)
         filtered = self.filtered_logits(logits)
         if self.greedy:
             return int(torch.argmax(filtered))
         probabilities = torch.softmax(filtered, dim=0)
-        return int(torch.multinomial(probabilities, 1, generator=self.generator))
+        # What torch.multinomial(probabilities, 1, generator=...) does for one draw (the
+        # exponential race: argmax of p / q with q ~ Exp(1)), the same draws from the same
+        # seed, without its validity checks: filtering makes the probabilities valid.
+        race = torch.empty_like(probabilities).exponential_(generator=self.generator)
+        return int(torch.argmax(torch.div(probabilities, race, out=race)))
 
 
 __all__ = ["Sampler", "check_sampling"]

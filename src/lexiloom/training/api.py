@@ -12,12 +12,18 @@ import os
 from pathlib import Path
 from typing import Any
 
-from lexiloom import atomic
 from lexiloom.errors import LexiloomError, ModelFileError, SettingsError
 from lexiloom.training import checkpoint, seeds
 from lexiloom.training.config import TrainConfig, assemble, load_label_map
 from lexiloom.training.corpus import check_labels, read_labelled, to_examples
-from lexiloom.training.loop import CHECKPOINTS, LoopState, Trainer, TrainResult, truncate_metrics
+from lexiloom.training.loop import (
+    CHECKPOINTS,
+    ClassifierTrainer,
+    LoopState,
+    TrainResult,
+    start_run,
+    truncate_metrics,
+)
 from lexiloom.training.pipeline import load_pipeline, register_factories
 
 TRAINING_JSON = "training.json"
@@ -103,7 +109,8 @@ def train(
     resume: bool = False,
     progress: bool = True,
 ) -> TrainResult:
-    """Train the text classifier ``config`` describes and write it under ``out_dir``.
+    """Train the text classifier (or, with ``task="generate"``, the language model) ``config``
+    describes and write it under ``out_dir``.
 
     With ``resume=True`` training continues from the newest valid checkpoint in
     ``out_dir/checkpoints`` with the settings saved in ``out_dir`` (``config`` is ignored and
@@ -125,6 +132,10 @@ def train(
         raise SettingsError("no training config given; pass a TrainConfig (config=None only "
                             "works with resume=True)")
     cfg = as_config(config).validate()
+    if cfg.task == "generate":
+        from lexiloom.training.language_model import train_language_model
+
+        return train_language_model(cfg, out, progress=progress)
     exclusive = not cfg.multi_label
     train_data, dev_data = _read_corpora(cfg)
     labels = train_data.labels
@@ -143,19 +154,19 @@ def train(
     install_vocab(nlp, component, examples)
     optimizer = make_optimizer(cfg, float(resolved["lr"]), spacy_config)
     nlp.initialize(lambda: examples, sgd=optimizer)
-    for stale in ("metrics.jsonl",):
-        (out / stale).unlink(missing_ok=True)
-    checkpoint.prune(out / CHECKPOINTS, 0)
-    atomic.write_text(out / TRAINING_JSON, json.dumps(cfg.to_dict(), indent=2))
-    atomic.write_text(out / "config.cfg", nlp.config.to_str())
-    trainer = Trainer(nlp, component, optimizer, examples, dev_data, _settings(cfg, resolved),
-                      out, progress=progress)
+    start_run(out, cfg.to_dict(), nlp.config.to_str())
+    trainer = ClassifierTrainer(nlp, component, optimizer, examples, dev_data,
+                                _settings(cfg, resolved), out, progress=progress)
     return trainer.run(LoopState())
 
 
 def _resume(found: checkpoint.Checkpoint, out: Path, progress: bool) -> TrainResult:
     """Continue the run whose newest valid checkpoint is ``found``."""
     cfg = TrainConfig.from_dict(json.loads((out / TRAINING_JSON).read_text("utf-8")))
+    if cfg.task == "generate":
+        from lexiloom.training.language_model import resume_language_model
+
+        return resume_language_model(found, cfg, out, progress=progress)
     train_data, dev_data = _read_corpora(cfg)
     spacy_config, component, _ = assemble(cfg)
     _set_device(cfg)
@@ -173,8 +184,8 @@ def _resume(found: checkpoint.Checkpoint, out: Path, progress: bool) -> TrainRes
     state = LoopState(**state_fields)
     seeds.restore(found.state["rng"])
     truncate_metrics(out, found.step)
-    trainer = Trainer(nlp, component, optimizer, examples, dev_data, settings, out,
-                      progress=progress)
+    trainer = ClassifierTrainer(nlp, component, optimizer, examples, dev_data, settings, out,
+                                progress=progress)
     trainer.progress.message(f"resuming from {found.path.name} (step {found.step})")
     return trainer.run(state, resumed_from=found.step)
 

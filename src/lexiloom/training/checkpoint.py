@@ -3,8 +3,10 @@
 A checkpoint is a directory ``checkpoints/step-00000120/`` holding::
 
     model/            the pipeline (nlp.to_disk)
-    optimizer.npz     the optimizer's per-parameter arrays (Adam moments, parameter averages)
+    optimizer.npz     a thinc optimizer's per-parameter arrays (Adam moments, parameter averages)
     optimizer.json    their keys and counters (per-parameter update counts), scalar settings
+                      (a task with a torch optimizer writes its own files instead, e.g.
+                      ``optimizer.pt``: a state dict read back with ``weights_only=True``)
     state.json        step, epoch, position in the epoch's batches, best score, early-stopping
                       count, and the Python/numpy/torch random states
     manifest.json     format version, step, and the SHA-256 of every other file (written last)
@@ -25,6 +27,7 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -137,19 +140,31 @@ def _files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and p.name != MANIFEST)
 
 
-def save(directory: Path, step: int, nlp: Any, optimizer: Any, state: dict[str, Any], *,
-         keep: int = 2) -> Path:
-    """Write the checkpoint of ``step`` under ``directory`` atomically; keep the last ``keep``."""
-    import numpy
+def thinc_optimizer_writer(optimizer: Any, nlp: Any) -> Callable[[Path], None]:
+    """A :func:`save` ``write_extra`` that stores a thinc ``optimizer``'s state for ``nlp``."""
+    def write(folder: Path) -> None:
+        import numpy
 
+        arrays, meta = optimizer_state(optimizer, nlp)
+        with open(folder / "optimizer.npz", "wb") as fh:
+            numpy.savez(fh, **arrays)
+        (folder / "optimizer.json").write_text(json.dumps(meta), encoding="utf-8")
+
+    return write
+
+
+def save(directory: Path, step: int, nlp: Any, write_extra: Callable[[Path], None],
+         state: dict[str, Any], *, keep: int = 2) -> Path:
+    """Write the checkpoint of ``step`` under ``directory`` atomically; keep the last ``keep``.
+
+    ``write_extra(folder)`` adds the task's own files (the optimizer state, e.g.
+    :func:`thinc_optimizer_writer`); every file is covered by the manifest.
+    """
     target = directory / f"step-{step:08d}"
     with atomic.atomic_path(target) as tmp:
         tmp.mkdir()
         nlp.to_disk(tmp / "model")
-        arrays, meta = optimizer_state(optimizer, nlp)
-        with open(tmp / "optimizer.npz", "wb") as fh:
-            numpy.savez(fh, **arrays)
-        (tmp / "optimizer.json").write_text(json.dumps(meta), encoding="utf-8")
+        write_extra(tmp)
         (tmp / "state.json").write_text(json.dumps({**state, "step": step}), encoding="utf-8")
         manifest = {"lexiloom_checkpoint": FORMAT_VERSION, "step": step,
                     "files": {p.relative_to(tmp).as_posix(): _digest(p) for p in _files(tmp)}}
@@ -219,4 +234,5 @@ def load_optimizer(checkpoint: Checkpoint, optimizer: Any, nlp: Any) -> None:
         restore_optimizer(optimizer, nlp, {k: arrays[k] for k in arrays.files}, meta)
 
 
-__all__ = ["Checkpoint", "latest", "load_optimizer", "prune", "save", "stable_keys", "validate"]
+__all__ = ["Checkpoint", "latest", "load_optimizer", "prune", "save", "stable_keys",
+           "thinc_optimizer_writer", "validate"]

@@ -22,18 +22,26 @@ from typing import Any
 
 from lexiloom.errors import SettingsError
 
-TASKS = ("classify", "sentiment")
+TASKS = ("classify", "sentiment", "generate")
 OPTIMIZERS = ("adam", "sgd")
 DEVICES = ("cpu", "cuda")
 CLASSIFIER_FACTORIES = ("textcat", "textcat_multilabel", "lexiloom_sentiment")
+GENERATOR_FACTORY = "lexiloom_generator"
+LEVELS = ("char", "word")
+LR_SCHEDULES = ("constant", "linear", "cosine")
 ARCHITECTURE = "lexiloom.TextClassifier.v1"
 SENTIMENT_FACTORY = "lexiloom_sentiment"
 SENTIMENT_FACTORIES_MODULE = "lexiloom.spacy.components.factories"
 
 FALLBACKS: dict[str, Any] = {"epochs": 10, "batch_size": 32, "lr": 0.001, "seed": 0,
-                             "dropout": 0.1, "patience": 3, "max_steps": None, "eval_every": 0}
-"""Training settings used when neither the caller nor the spaCy config's ``[training]`` set
-them."""
+                             "dropout": 0.1, "patience": 3, "max_steps": None, "eval_every": 0,
+                             "bptt": 128, "documents": "auto", "lr_schedule": "constant",
+                             "warmup_steps": 0, "max_seconds": None}
+"""Training settings used when neither the caller nor the spaCy config set them. ``bptt``,
+``documents``, ``lr_schedule``, ``warmup_steps`` and ``max_seconds`` are read from the config's
+``[lexiloom]`` section (spaCy's ``[training]`` has no place for them)."""
+
+LEXILOOM_SECTION_KEYS = ("bptt", "documents", "lr_schedule", "warmup_steps", "max_seconds")
 
 CONFIG_DIR = Path(str(files("lexiloom_configs")))
 """The shipped ``configs/`` folder (installed as the ``lexiloom_configs`` data package)."""
@@ -41,7 +49,8 @@ CONFIG_DIR = Path(str(files("lexiloom_configs")))
 DEFAULT_CONFIGS = {("classify", False): "topics_multiclass.cfg",
                    ("classify", True): "multilabel.cfg",
                    ("sentiment", False): "sentiment_binary.cfg",
-                   ("sentiment", True): "multilabel.cfg"}
+                   ("sentiment", True): "multilabel.cfg",
+                   ("generate", False): "generator_char.cfg"}
 
 
 @dataclass
@@ -82,6 +91,13 @@ class TrainConfig:
     checkpoint_every: int = 0
     keep_checkpoints: int = 2
     max_steps: int | None = None
+    level: str | None = None
+    tokenizer: dict[str, Any] | None = None
+    bptt: int | None = None
+    documents: str | None = None
+    lr_schedule: str | None = None
+    warmup_steps: int | None = None
+    max_seconds: float | None = None
 
     def validate(self) -> TrainConfig:
         """Raise :class:`~lexiloom.errors.SettingsError` for a value out of range; return self."""
@@ -102,7 +118,29 @@ class TrainConfig:
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int) or value < 1):
                 raise bad(f"{name} must be a positive integer, not {value!r}")
-        for name in ("eval_every", "checkpoint_every", "patience"):
+        for name in ("bptt",):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or value < 1):
+                raise bad(f"{name} must be a positive integer, not {value!r}")
+        if self.level is not None and self.level not in LEVELS:
+            raise bad(f"level must be one of {', '.join(LEVELS)}, not {self.level!r}")
+        if self.level is not None and self.tokenizer is not None:
+            raise bad("level and tokenizer both given; --level char|word is a shorthand for "
+                      "--tokenizer char|regex: pass one of them")
+        if self.tokenizer is not None and not isinstance(self.tokenizer.get("name"), str):
+            raise bad(f"tokenizer must be a mapping with a 'name', not {self.tokenizer!r}")
+        if self.lr_schedule is not None and self.lr_schedule not in LR_SCHEDULES:
+            raise bad(f"lr_schedule must be one of {', '.join(LR_SCHEDULES)}, not "
+                      f"{self.lr_schedule!r}")
+        if self.max_seconds is not None and not (isinstance(self.max_seconds, int | float)
+                                                 and self.max_seconds > 0):
+            raise bad(f"max_seconds must be a positive number, not {self.max_seconds!r}")
+        if self.task == "generate" and self.multi_label:
+            raise bad("multi_label does not apply to --task generate")
+        if self.task != "generate" and (self.level or self.tokenizer or self.bptt
+                                        or self.documents):
+            raise bad("level, tokenizer, bptt and documents apply to --task generate only")
+        for name in ("eval_every", "checkpoint_every", "patience", "warmup_steps"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int) or value < 0):
                 raise bad(f"{name} must be a non-negative integer, not {value!r}")
@@ -222,6 +260,58 @@ def load_spacy_config(config: TrainConfig) -> Any:
         raise SettingsError(f"cannot read spaCy config {path}: {err}") from None
 
 
+def generator_name(spacy_config: Any) -> str:
+    """The name of the pipeline's ``lexiloom_generator`` component."""
+    components = spacy_config.get("components", {})
+    for name in spacy_config.get("nlp", {}).get("pipeline", []):
+        if components.get(name, {}).get("factory") == GENERATOR_FACTORY:
+            return name
+    raise SettingsError(f"the spaCy config has no {GENERATOR_FACTORY} component in its [nlp] "
+                        "pipeline; add one (see configs/generator_char.cfg)")
+
+
+def assemble_generator(config: TrainConfig) -> tuple[Any, str, dict[str, Any]]:
+    """:func:`assemble` for ``task="generate"``: the generator's tokenizer (``level`` or
+    ``tokenizer``) and embedder/encoder/head overrides go into its component block."""
+    spacy_config = load_spacy_config(config)
+    name = generator_name(spacy_config)
+    component = spacy_config["components"][name]
+    if config.level is not None or config.tokenizer is not None:
+        component["level"] = None
+        component["tokenizer"] = None
+        component["tokenizer_settings"] = {}
+        if config.level is not None:
+            component["level"] = config.level
+        else:
+            block = dict(config.tokenizer or {})
+            component["tokenizer"] = block.pop("name")
+            component["tokenizer_settings"] = block
+    for kind in ("embedder", "encoder", "head"):
+        block = getattr(config, kind)
+        if block is None:
+            continue
+        current = dict(component.get(kind) or {})
+        if block.get("name") and block["name"] != current.get("name"):
+            current = {"name": block["name"],
+                       **_carried_settings(kind, block["name"], current)}
+        current.update(block)
+        component[kind] = current
+    resolved = resolve_training(config, spacy_config)
+    component["seed"] = resolved["seed"]
+    if config.dropout is not None:  # --dropout: the generator's dropout on its embeddings
+        component["dropout"] = config.dropout
+    if resolved["documents"] != "auto" or "documents" not in component:
+        component["documents"] = resolved["documents"]
+    training = spacy_config.setdefault("training", {})
+    training.update({"seed": resolved["seed"],
+                     "max_epochs": 0 if resolved["epochs"] == UNBOUNDED_EPOCHS
+                     else resolved["epochs"], "max_steps": resolved["max_steps"] or 0,
+                     "eval_frequency": resolved["eval_every"] or 0})
+    section = spacy_config.setdefault("lexiloom", {})
+    section.update({key: resolved[key] for key in LEXILOOM_SECTION_KEYS})
+    return spacy_config, name, resolved
+
+
 def classifier_name(spacy_config: Any) -> str:
     """The name of the pipeline's text classifier component."""
     components = spacy_config.get("components", {})
@@ -239,8 +329,10 @@ def assemble(config: TrainConfig) -> tuple[Any, str, dict[str, Any]]:
     Sets the classifier's factory for the task (``lexiloom_sentiment`` for ``sentiment`` when
     that factory is installed, else ``textcat``; ``textcat_multilabel`` with ``multi_label``),
     applies the embedder/encoder/head overrides, and writes the resolved training settings
-    into ``[training]``.
+    into ``[training]``. ``task="generate"``: :func:`assemble_generator`.
     """
+    if config.task == "generate":
+        return assemble_generator(config)
     spacy_config = load_spacy_config(config)
     name = classifier_name(spacy_config)
     component = spacy_config["components"][name]
@@ -306,6 +398,8 @@ def resolve_training(config: TrainConfig, spacy_config: Any) -> dict[str, Any]:
         from_spacy["eval_every"] = frequency
         if _positive_int(training.get("patience")):
             from_spacy["patience"] = -(-training["patience"] // frequency)
+    if training.get("patience") == 0:  # spaCy's "never stop early"
+        from_spacy["patience"] = 0
     for key in ("seed", "dropout"):
         if isinstance(training.get(key), int | float):
             from_spacy[key] = training[key]
@@ -315,6 +409,10 @@ def resolve_training(config: TrainConfig, spacy_config: Any) -> dict[str, Any]:
     batcher = training.get("batcher", {}) or {}
     if _positive_int(batcher.get("size")):
         from_spacy["batch_size"] = batcher["size"]
+    section = spacy_config.get("lexiloom", {}) or {}
+    for key in LEXILOOM_SECTION_KEYS:
+        if section.get(key) is not None:
+            from_spacy[key] = section[key]
     resolved = {}
     for key, fallback in FALLBACKS.items():
         given = getattr(config, key)

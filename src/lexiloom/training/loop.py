@@ -1,8 +1,8 @@
-"""The training loop: batches, ``nlp.update``, evaluation, early stopping, checkpoints, outputs.
+"""The training loop: batches, steps, evaluation, early stopping, checkpoints, outputs.
 
-:class:`Trainer` owns one pipeline, its optimizer and the data. Its seams for data-parallel
-training (see ``docs/training.md``): :meth:`Trainer.shard` picks this worker's part of an epoch's
-order (all of it in one process), and :meth:`Trainer.step` is one optimisation step on a batch.
+:class:`Trainer` is the loop every task shares; :class:`ClassifierTrainer` trains text
+classifiers through ``nlp.update``; the language-model task
+(:mod:`lexiloom.training.language_model`) subclasses it with truncated BPTT over streams.
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ class LoopState:
     loss_batches: int = 0
     finished: bool = False
     stopped_early: bool = False
+    train_seconds: float = 0.0
+    items: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable form."""
@@ -55,10 +57,13 @@ class TrainResult:
     epochs: int
     best_score: float | None
     best_step: int | None
-    scores: ClassificationScores | None
+    scores: Any
     stopped_early: bool
     resumed_from: int | None = None
     seconds: float = 0.0
+    train_seconds: float = 0.0
+    items: int = 0
+    """Documents (classifiers) or tokens (language models) trained on, over all steps."""
     metric: str = "accuracy"
     history: list[dict[str, Any]] = field(default_factory=list)
 
@@ -74,31 +79,191 @@ class TrainResult:
 
 
 class Trainer:
-    """Trains the classifier ``component`` of ``nlp`` on ``train`` examples, scoring on ``dev``.
+    """The loop shared by every task: epochs of batches, evaluation, early stopping, ``model-best``
+    / ``model-last``, checkpoints, metrics and progress.
+
+    A task subclasses it and provides the data and the maths: :meth:`count_batches`,
+    :meth:`epoch_batches`, :meth:`step`, :meth:`evaluate`, :meth:`main_score` (higher is
+    better), :meth:`score_record` and :meth:`save_checkpoint` (see :class:`ClassifierTrainer`
+    and :class:`~lexiloom.training.language_model.LanguageModelTrainer`).
 
     ``settings``: the resolved ``epochs``, ``batch_size``, ``dropout``, ``patience``, ``seed``,
-    ``eval_every``, ``checkpoint_every``, ``keep_checkpoints``, ``max_steps``.
+    ``eval_every``, ``checkpoint_every``, ``keep_checkpoints``, ``max_steps`` and optionally
+    ``max_seconds`` (stop once this much time was spent in training steps, evaluation and
+    checkpoints not counted).
+    """
+
+    unit = "docs"
+    """What :meth:`items` counts, for the progress line."""
+    higher_is_better = True
+    """Whether a larger :meth:`main_score` is better (accuracy) or worse (a loss)."""
+
+    def __init__(self, nlp: Any, component: str, optimizer: Any, settings: dict[str, Any],
+                 out_dir: Path, progress: bool = True) -> None:
+        self.nlp = nlp
+        self.component = component
+        self.optimizer = optimizer
+        self.settings = settings
+        self.out_dir = out_dir
+        self.batch_size = int(settings["batch_size"])
+        self.batches_per_epoch = self.count_batches()
+        total = int(settings["epochs"]) * self.batches_per_epoch
+        if settings.get("max_steps"):
+            total = min(total, int(settings["max_steps"]))
+        self.total_steps = total
+        self.max_seconds = float(settings.get("max_seconds") or 0)
+        self.progress = Progress(total, enabled=progress, unit=self.unit)
+        self.history: list[dict[str, Any]] = []
+
+    # -- what a task provides -----------------------------------------------------------------
+    def count_batches(self) -> int:
+        """Batches in one epoch."""
+        raise NotImplementedError
+
+    def epoch_batches(self, epoch: int) -> list[Any]:
+        """The batches of ``epoch``, in order; the same on a resumed run."""
+        raise NotImplementedError
+
+    def begin_epoch(self, epoch: int, position: int) -> None:
+        """Called before the batches of ``epoch`` are run from ``position`` (0: its start)."""
+
+    def step(self, batch: Any) -> float:
+        """One optimisation step on ``batch``; returns its loss."""
+        raise NotImplementedError
+
+    def items(self, batch: Any) -> int:
+        """How many :attr:`unit` ``batch`` holds."""
+        return len(batch)
+
+    def evaluate(self) -> Any:
+        """Dev scores of the model now."""
+        raise NotImplementedError
+
+    def main_score(self, scores: Any) -> float:
+        """The score early stopping and ``model-best`` follow (higher is better)."""
+        raise NotImplementedError
+
+    def score_record(self, scores: Any) -> dict[str, Any]:
+        """The fields of ``scores`` written to ``metrics.jsonl``."""
+        raise NotImplementedError
+
+    def evaluate_saved(self, path: Path) -> Any:
+        """Dev scores of the pipeline saved at ``path`` (``model-best`` after a resume)."""
+        raise NotImplementedError
+
+    def save_checkpoint(self, state: LoopState) -> Path:
+        """Write the resumable state of ``state.step`` under ``DIR/checkpoints``."""
+        raise NotImplementedError
+
+    def result_metric(self, scores: Any) -> str:
+        """The name of :meth:`main_score` for :class:`TrainResult`."""
+        return "score"
+
+    def checkpoint_data(self, state: LoopState) -> dict[str, Any]:
+        """The ``state.json`` of a checkpoint: the loop state, random states and settings."""
+        return {**state.to_dict(), "rng": seeds.capture(), "settings": self.settings}
+
+    # -- the loop -----------------------------------------------------------------------------
+    def run(self, state: LoopState, resumed_from: int | None = None) -> TrainResult:
+        """Train from ``state`` to the end (or early stop), writing checkpoints and outputs."""
+        start = time.perf_counter()
+        self.loop_state = state
+        settings = self.settings
+        epochs, patience = int(settings["epochs"]), int(settings["patience"])
+        eval_every, ckpt_every = int(settings["eval_every"]), int(settings["checkpoint_every"])
+        best_scores: Any = None
+        while not state.finished:
+            if state.epoch >= epochs or state.step >= self.total_steps:
+                state.finished = True
+                break
+            batches = self.epoch_batches(state.epoch)
+            self.begin_epoch(state.epoch, state.position)
+            while state.position < len(batches) and state.step < self.total_steps:
+                batch = batches[state.position]
+                began = time.perf_counter()
+                loss = self.step(batch)
+                state.train_seconds += time.perf_counter() - began
+                state.step += 1
+                state.position += 1
+                state.loss_sum += loss
+                state.loss_batches += 1
+                count = self.items(batch)
+                state.items += count
+                self.progress.update(state.step, state.epoch, loss, count)
+                end_of_epoch = state.position == len(batches)
+                out_of_time = bool(self.max_seconds) and state.train_seconds >= self.max_seconds
+                last = state.step >= self.total_steps or out_of_time
+                evaluated = False
+                if (eval_every and state.step % eval_every == 0) or \
+                        (not eval_every and end_of_epoch) or last:
+                    evaluated = True
+                    scores = self._evaluate_and_record(state, patience)
+                    if state.best_step == state.step:
+                        best_scores = scores
+                    if state.stopped_early or last:
+                        state.finished = True
+                if end_of_epoch:
+                    state.epoch += 1
+                    state.position = 0
+                if (ckpt_every and state.step % ckpt_every == 0) or \
+                        (not ckpt_every and evaluated) or state.finished:
+                    self.save_checkpoint(state)
+                if state.finished or end_of_epoch:
+                    break
+        save_pipeline(self.nlp, self.out_dir / LAST)
+        if best_scores is None and (self.out_dir / BEST).is_dir():
+            best_scores = self.evaluate_saved(self.out_dir / BEST)
+        return TrainResult(
+            out_dir=self.out_dir, steps=state.step, epochs=state.epoch,
+            best_score=state.best_score, best_step=state.best_step, scores=best_scores,
+            stopped_early=state.stopped_early, resumed_from=resumed_from,
+            seconds=time.perf_counter() - start, train_seconds=state.train_seconds,
+            items=state.items,
+            metric=self.result_metric(best_scores), history=self.history,
+        )
+
+    def _evaluate_and_record(self, state: LoopState, patience: int) -> Any:
+        scores = self.evaluate()
+        score = self.main_score(scores)
+        improved = state.best_score is None or (
+            score > state.best_score if self.higher_is_better else score < state.best_score)
+        if improved:
+            state.best_score, state.best_step, state.bad_evals = score, state.step, 0
+            save_pipeline(self.nlp, self.out_dir / BEST)
+        else:
+            state.bad_evals += 1
+            if patience and state.bad_evals >= patience:
+                state.stopped_early = True
+        record = {"step": state.step, "epoch": state.epoch + 1,
+                  "loss": state.loss_sum / max(state.loss_batches, 1),
+                  "score": score, "best_score": state.best_score, "best_step": state.best_step,
+                  "train_seconds": round(state.train_seconds, 3), **self.score_record(scores)}
+        state.loss_sum, state.loss_batches = 0.0, 0
+        self.history.append(record)
+        with open(self.out_dir / METRICS, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(record) + "\n")
+        self.progress.message(f"step {state.step} epoch {state.epoch + 1}: loss "
+                              f"{record['loss']:.4f} dev {score:.4f} (best {state.best_score:.4f}"
+                              f" at step {state.best_step})")
+        return scores
+
+
+class ClassifierTrainer(Trainer):
+    """Trains the text classifier ``component`` of ``nlp`` (through spaCy's ``nlp.update`` and a
+    thinc optimizer) on ``train`` examples, scoring on ``dev``.
+
+    Its seams for data-parallel training (see ``docs/training.md``): :meth:`shard` picks this
+    worker's part of an epoch's order (all of it in one process), and :meth:`step` is one
+    optimisation step on a batch.
     """
 
     def __init__(self, nlp: Any, component: str, optimizer: Any, train: list[Any],
                  dev: LabelledCorpus, settings: dict[str, Any], out_dir: Path,
                  progress: bool = True) -> None:
-        self.nlp = nlp
-        self.component = component
-        self.optimizer = optimizer
         self.train = train
         self.dev = dev
-        self.settings = settings
-        self.out_dir = out_dir
         self.batch_size = int(settings["batch_size"])
-        self.batches_per_epoch = math.ceil(len(self.shard(list(range(len(train)))))
-                                           / self.batch_size)
-        total = int(settings["epochs"]) * self.batches_per_epoch
-        if settings.get("max_steps"):
-            total = min(total, int(settings["max_steps"]))
-        self.total_steps = total
-        self.progress = Progress(total, enabled=progress)
-        self.history: list[dict[str, Any]] = []
+        super().__init__(nlp, component, optimizer, settings, out_dir, progress=progress)
 
     # -- data ---------------------------------------------------------------------------------
     def shard(self, order: list[int]) -> list[int]:
@@ -106,13 +271,17 @@ class Trainer:
         with one process; with N workers, e.g. ``order[rank::N]``)."""
         return order
 
-    def epoch_batches(self, epoch: int) -> list[list[int]]:
-        """The batches (example indices) of ``epoch``: a shuffle seeded by (seed, epoch), so a
+    def count_batches(self) -> int:
+        return math.ceil(len(self.shard(list(range(len(self.train))))) / self.batch_size)
+
+    def epoch_batches(self, epoch: int) -> list[list[Any]]:
+        """The batches (``Example`` lists) of ``epoch``: a shuffle seeded by (seed, epoch), so a
         resumed run sees the same order without saving it."""
         order = list(range(len(self.train)))
         random.Random(int(self.settings["seed"]) * 1_000_003 + epoch).shuffle(order)
         order = self.shard(order)
-        return [order[i:i + self.batch_size] for i in range(0, len(order), self.batch_size)]
+        return [[self.train[i] for i in order[i:i + self.batch_size]]
+                for i in range(0, len(order), self.batch_size)]
 
     # -- one step -----------------------------------------------------------------------------
     def step(self, batch: list[Any]) -> float:
@@ -134,102 +303,38 @@ class Trainer:
 
         return score_classifier(self.nlp, self.component, self.dev)
 
-    @staticmethod
-    def main_score(scores: ClassificationScores) -> float:
-        """The score early stopping and ``model-best`` follow: accuracy for exclusive
-        classifiers, macro F1 for multi-label ones."""
+    def main_score(self, scores: ClassificationScores) -> float:
+        """Accuracy for exclusive classifiers, macro F1 for multi-label ones."""
         return scores.accuracy if scores.exclusive else scores.macro_f1
 
-    # -- the loop -----------------------------------------------------------------------------
-    def run(self, state: LoopState, resumed_from: int | None = None) -> TrainResult:
-        """Train from ``state`` to the end (or early stop), writing checkpoints and outputs."""
-        start = time.perf_counter()
-        settings = self.settings
-        epochs, patience = int(settings["epochs"]), int(settings["patience"])
-        eval_every, ckpt_every = int(settings["eval_every"]), int(settings["checkpoint_every"])
-        best_scores: ClassificationScores | None = None
-        while not state.finished:
-            if state.epoch >= epochs or state.step >= self.total_steps:
-                state.finished = True
-                break
-            batches = self.epoch_batches(state.epoch)
-            while state.position < len(batches) and state.step < self.total_steps:
-                batch = [self.train[i] for i in batches[state.position]]
-                loss = self.step(batch)
-                state.step += 1
-                state.position += 1
-                state.loss_sum += loss
-                state.loss_batches += 1
-                self.progress.update(state.step, state.epoch, loss, len(batch))
-                end_of_epoch = state.position == len(batches)
-                last = state.step >= self.total_steps
-                evaluated = False
-                if (eval_every and state.step % eval_every == 0) or \
-                        (not eval_every and end_of_epoch) or last:
-                    evaluated = True
-                    scores = self._evaluate_and_record(state, patience)
-                    if state.best_step == state.step:
-                        best_scores = scores
-                    if state.stopped_early or last:
-                        state.finished = True
-                if end_of_epoch:
-                    state.epoch += 1
-                    state.position = 0
-                if (ckpt_every and state.step % ckpt_every == 0) or \
-                        (not ckpt_every and evaluated) or state.finished:
-                    self.save_checkpoint(state)
-                if state.finished or end_of_epoch:
-                    break
-        save_pipeline(self.nlp, self.out_dir / LAST)
-        if best_scores is None and (self.out_dir / BEST).is_dir():
-            best_scores = self._best_scores_from_history(state)
-        return TrainResult(
-            out_dir=self.out_dir, steps=state.step, epochs=state.epoch,
-            best_score=state.best_score, best_step=state.best_step, scores=best_scores,
-            stopped_early=state.stopped_early, resumed_from=resumed_from,
-            seconds=time.perf_counter() - start,
-            metric="accuracy" if best_scores is None or best_scores.exclusive else "macro_f1",
-            history=self.history,
-        )
+    def score_record(self, scores: ClassificationScores) -> dict[str, Any]:
+        return {"accuracy": scores.accuracy, "macro_f1": scores.macro_f1,
+                "macro_precision": scores.macro_precision, "macro_recall": scores.macro_recall}
 
-    def _evaluate_and_record(self, state: LoopState, patience: int) -> ClassificationScores:
-        scores = self.evaluate()
-        score = self.main_score(scores)
-        improved = state.best_score is None or score > state.best_score
-        if improved:
-            state.best_score, state.best_step, state.bad_evals = score, state.step, 0
-            save_pipeline(self.nlp, self.out_dir / BEST)
-        else:
-            state.bad_evals += 1
-            if patience and state.bad_evals >= patience:
-                state.stopped_early = True
-        record = {"step": state.step, "epoch": state.epoch + 1,
-                  "loss": state.loss_sum / max(state.loss_batches, 1),
-                  "score": score, "best_score": state.best_score, "best_step": state.best_step,
-                  "accuracy": scores.accuracy, "macro_f1": scores.macro_f1,
-                  "macro_precision": scores.macro_precision, "macro_recall": scores.macro_recall}
-        state.loss_sum, state.loss_batches = 0.0, 0
-        self.history.append(record)
-        with open(self.out_dir / METRICS, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps(record) + "\n")
-        self.progress.message(f"step {state.step} epoch {state.epoch + 1}: loss "
-                              f"{record['loss']:.4f} dev {score:.4f} (best {state.best_score:.4f}"
-                              f" at step {state.best_step})")
-        return scores
+    def result_metric(self, scores: ClassificationScores | None) -> str:
+        return "accuracy" if scores is None or scores.exclusive else "macro_f1"
 
-    def _best_scores_from_history(self, state: LoopState) -> ClassificationScores | None:
-        """Dev scores of ``model-best`` when it was saved before a resume."""
+    def evaluate_saved(self, path: Path) -> ClassificationScores:
         from lexiloom.evaluation import score_classifier
         from lexiloom.training.pipeline import load_pipeline
 
-        nlp = load_pipeline(self.out_dir / BEST)
-        return score_classifier(nlp, self.component, self.dev)
+        return score_classifier(load_pipeline(path), self.component, self.dev)
 
     def save_checkpoint(self, state: LoopState) -> Path:
-        """Write the resumable state of ``state.step`` under ``DIR/checkpoints``."""
-        data = {**state.to_dict(), "rng": seeds.capture(), "settings": self.settings}
-        return checkpoint.save(self.out_dir / CHECKPOINTS, state.step, self.nlp, self.optimizer,
-                               data, keep=int(self.settings["keep_checkpoints"]))
+        """Write the pipeline, the thinc optimizer's state and the loop state."""
+        return checkpoint.save(self.out_dir / CHECKPOINTS, state.step, self.nlp,
+                               checkpoint.thinc_optimizer_writer(self.optimizer, self.nlp),
+                               self.checkpoint_data(state),
+                               keep=int(self.settings["keep_checkpoints"]))
+
+
+def start_run(out_dir: Path, settings: dict[str, Any], config_text: str) -> None:
+    """Prepare ``out_dir`` for a fresh run: drop the metrics and checkpoints of an earlier one,
+    write ``training.json`` (``settings``) and ``config.cfg`` (``config_text``)."""
+    (out_dir / METRICS).unlink(missing_ok=True)
+    checkpoint.prune(out_dir / CHECKPOINTS, 0)
+    atomic.write_text(out_dir / "training.json", json.dumps(settings, indent=2))
+    atomic.write_text(out_dir / "config.cfg", config_text)
 
 
 def truncate_metrics(out_dir: Path, step: int) -> None:
@@ -247,4 +352,5 @@ def truncate_metrics(out_dir: Path, step: int) -> None:
     atomic.write_text(path, "".join(f"{line}\n" for line in kept))
 
 
-__all__ = ["LoopState", "TrainResult", "Trainer", "truncate_metrics"]
+__all__ = ["ClassifierTrainer", "LoopState", "TrainResult", "Trainer", "start_run",
+           "truncate_metrics"]

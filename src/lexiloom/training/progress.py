@@ -1,4 +1,5 @@
-"""A one-line progress display on stderr: epoch, step, loss and documents per second."""
+"""A one-line progress display on stderr: epoch, step, loss and items (documents or tokens) per
+second."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from typing import TextIO
 class Progress:
     """Redraws one status line on a terminal; elsewhere prints a line every ``every`` steps.
 
-    ``enabled=False`` prints nothing (the Python API's ``progress=False``).
+    ``enabled=False`` prints nothing (the Python API's ``progress=False``); ``unit`` names what
+    the rate counts (``docs`` for classifiers, ``tokens`` for language models).
     """
 
     def __init__(self, total_steps: int, *, enabled: bool = True, stream: TextIO | None = None,
-                 every: int = 50) -> None:
+                 every: int = 50, unit: str = "docs") -> None:
+        self.unit = unit
         self.total = total_steps
         self.enabled = enabled
         self.stream = stream or sys.stderr
@@ -24,7 +27,7 @@ class Progress:
         self._docs = 0
 
     def update(self, step: int, epoch: int, loss: float, docs: int) -> None:
-        """Report that ``step`` finished with ``loss`` after ``docs`` more documents."""
+        """Report that ``step`` finished with ``loss`` after ``docs`` more items."""
         self._docs += docs
         if not self.enabled or not (self.tty or step % self.every == 0):
             return
@@ -33,7 +36,7 @@ class Progress:
         done = int(width * min(step / max(self.total, 1), 1.0))
         bar = "#" * done + "." * (width - done)
         line = (f"epoch {epoch + 1} [{bar}] step {step}/{self.total} loss {loss:.4f} "
-                f"{rate:,.0f} docs/s")
+                f"{rate:,.0f} {self.unit}/s")
         self.stream.write(f"\r{line}" if self.tty else line + "\n")
         self.stream.flush()
 

@@ -89,6 +89,7 @@ class TextGenerator:
         max_size: int | None = None,
         seed: int | None = 0,
         annotate_tokens: int = 0,
+        documents: str = "auto",
     ) -> None:
         self.vocab = vocab
         self.name = name
@@ -112,6 +113,11 @@ class TextGenerator:
             _non_negative_int("seed", seed)
         self.seed = seed
         self.annotate_tokens = _non_negative_int("annotate_tokens", annotate_tokens)
+        from lexiloom.training.text_stream import documents_mode
+
+        self.documents = documents_mode(documents, self.tokenizer_name)
+        """How a text file is cut into documents for training and evaluation (``file`` or
+        ``lines``; see :mod:`lexiloom.training.text_stream`)."""
         self.token_vocab: Vocab | None = None
         self.module: Any = None
         self.key = uuid.uuid4().hex
@@ -157,7 +163,7 @@ class TextGenerator:
         if max_size is not None:
             self.max_size = _non_negative_int("max_size", max_size)
         vocab = Vocab.build((self.tokenizer.tokenize(t) for t in texts), min_count=self.min_count,
-                            max_size=self.max_size, form="text")
+                            max_size=self.max_size, form="norm")
         if len(vocab) <= 4:
             raise SettingsError("lexiloom_generator.initialize: the texts have no tokens to "
                                 "build a vocabulary from; pass non-empty texts")
@@ -227,6 +233,19 @@ class TextGenerator:
         module, vocab = self._ready()
         streams = (vocab.encode(self.tokenizer.tokenize(t), bos=True, eos=True) for t in texts)
         return evaluate_language_model(module, streams, chunk_size=chunk_size)
+
+    def evaluate_file(self, path: str | PathLike[str], *, encoding: str = "utf-8",
+                      chunk_size: int = 256) -> Any:
+        """Cross-entropy and perplexity on the text file ``path``, read as in training: its
+        documents (:attr:`documents`) framed ``<bos> ... <eos>`` and concatenated into one
+        stream whose state is carried throughout; ``<bos>`` is never a target."""
+        from lexiloom.models.perplexity import evaluate_language_model
+        from lexiloom.training.text_stream import read_stream
+
+        module, vocab = self._ready()
+        ids = read_stream(path, self.tokenizer, vocab, self.documents, encoding=encoding)
+        return evaluate_language_model(module, [ids], chunk_size=chunk_size,
+                                       ignore_ids=(vocab.bos_id,))
 
     # -- serialization -----------------------------------------------------------------------
 
@@ -303,6 +322,7 @@ class TextGenerator:
             "tokenizer": self.tokenizer_name, "tokenizer_settings": self.tokenizer_settings,
             "model": model, "min_count": self.min_count, "max_size": self.max_size,
             "seed": self.seed, "annotate_tokens": self.annotate_tokens,
+            "documents": self.documents,
             "embedding": _embedding_shape(self.module),
             "frozen": sorted(n for n, p in self.module.named_parameters()
                              if not p.requires_grad) if self.module is not None else [],
@@ -336,6 +356,7 @@ class TextGenerator:
         self.tokenizer_settings = dict(settings["tokenizer_settings"])
         self.model_settings = model_settings
         self.annotate_tokens = int(settings.get("annotate_tokens", self.annotate_tokens))
+        self.documents = str(settings.get("documents", self.documents))
         self.token_vocab, self.module = vocab, module
 
     def _restore(self, vocab: Vocab, model_settings: dict[str, Any], settings: dict[str, Any],

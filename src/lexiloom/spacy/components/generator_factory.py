@@ -32,6 +32,7 @@ DEFAULT_GENERATOR_CONFIG: dict[str, Any] = {
     "max_size": None,
     "seed": 0,
     "annotate_tokens": 0,
+    "documents": "auto",
 }
 """The settings of ``lexiloom_generator`` unless its config says otherwise."""
 
@@ -56,6 +57,7 @@ def make_generator(
     max_size: int | None,
     seed: int | None,
     annotate_tokens: int,
+    documents: str,
 ) -> Any:
     """Create a ``lexiloom_generator`` component (a ``TextGenerator``)."""
     from lexiloom.spacy.components.generator import TextGenerator
@@ -64,7 +66,7 @@ def make_generator(
         nlp.vocab, name, tokenizer=tokenizer, tokenizer_settings=tokenizer_settings,
         level=level, embedder=embedder, encoder=encoder, head=head, dropout=dropout,
         tie_weights=tie_weights, min_count=min_count, max_size=max_size, seed=seed,
-        annotate_tokens=annotate_tokens)
+        annotate_tokens=annotate_tokens, documents=documents)
 
 
 __all__ = ["DEFAULT_GENERATOR_CONFIG", "GENERATOR_FACTORY", "make_generator"]
