@@ -166,9 +166,6 @@ def _pipeline_accuracy(nlp: Any, rows: list[tuple[str, str]]) -> tuple[float, fl
 def run_lexiloom(ds: Dataset, encoder: str, seed: int, work: Path, args: Any) -> Run:
     from thinc.api import Config
 
-    from lexiloom.training import TrainConfig, train
-    from lexiloom.training.pipeline import load_pipeline
-
     base = Config().from_disk(ds.config, interpolate=False)
     (component,) = [n for n in base["nlp"]["pipeline"]]
     model = base["components"][component]["model"]
@@ -193,12 +190,23 @@ def run_lexiloom(ds: Dataset, encoder: str, seed: int, work: Path, args: Any) ->
             base["components"][component]["model"]["head"]["name"] = "classification"
             config_path, task = work / "textcat.cfg", "classify"
             base.to_disk(config_path)
+    return train_and_score(ds, seed, work / f"lexiloom-{encoder}-{seed}", args,
+                           config=config_path, task=task, overrides=overrides)
+
+
+def train_and_score(ds: Dataset, seed: int, out: Path, args: Any, *, config: Path, task: str,
+                    overrides: dict[str, Any]) -> Run:
+    """Train a lexiloom pipeline on ``ds`` into ``out`` (``config`` with ``overrides``; the
+    splits written as JSONL beside ``out``), then score ``model-best`` on the test split."""
+    from lexiloom.training import TrainConfig, train
+    from lexiloom.training.pipeline import load_pipeline
+
+    work = out.parent
     train_path = write_jsonl(ds.splits["train"], work / "train.jsonl")
     dev_path = write_jsonl(ds.splits["dev"], work / "dev.jsonl")
-    out = work / f"lexiloom-{encoder}-{seed}"
     start = time.perf_counter()
     train(TrainConfig(train=str(train_path), dev=str(dev_path), task=task, seed=seed,
-                      spacy_config=str(config_path),
+                      spacy_config=str(config),
                       max_steps=args.max_steps, threads=args.threads, **overrides),
           out_dir=out, progress=not args.quiet)
     seconds = time.perf_counter() - start
@@ -334,6 +342,58 @@ def _thread_env(threads: int) -> dict[str, str]:
                                       "OPENBLAS_NUM_THREADS")}
 
 
+def have_corpora(root: Path) -> bool:
+    """Whether ``root`` holds ``sst2/`` or ``trec/``; says what to do on stderr when not."""
+    if not (root / "sst2").is_dir() and not (root / "trec").is_dir():
+        print(f"no corpora under {root} (pass --corpora or set LEXILOOM_CORPORA)",
+              file=sys.stderr)
+        return False
+    return True
+
+
+def use_threads(threads: int) -> None:
+    """Run BLAS and torch with ``threads`` threads."""
+    os.environ.update(_thread_env(threads))
+    import torch
+
+    torch.set_num_threads(threads)
+
+
+def run_systems(datasets: list[Dataset], systems: list[str], seeds: int, work_root: Path,
+                run_one: Callable[[str, Dataset, int, Path], Run],
+                label: Callable[[str], str] = str) -> dict[str, dict[str, dict[str, float]]]:
+    """``run_one(system, ds, seed, work)`` for every dataset, system and seed (progress on
+    stderr); the summaries by dataset and ``label(system)``."""
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    for ds in datasets:
+        results[ds.name] = {}
+        for system in systems:
+            runs = []
+            for seed in range(seeds):
+                work = work_root / ds.name / system / str(seed)
+                work.mkdir(parents=True, exist_ok=True)
+                run = run_one(system, ds, seed, work)
+                print(f"{ds.name} {label(system)} seed {seed}: accuracy {run.accuracy:.4f}, "
+                      f"train {run.train_seconds:.1f}s, {run.docs_per_second:,.0f} docs/s",
+                      file=sys.stderr, flush=True)
+                runs.append(run)
+            results[ds.name][label(system)] = _summary(runs)
+    return results
+
+
+def report(datasets: list[Dataset], results: dict[str, dict[str, dict[str, float]]], args: Any,
+           footer: tuple[str, ...] = ()) -> None:
+    """Print the results table (then ``footer``), and write them as JSON to ``args.json``."""
+    sizes = {ds.name: {s: len(rows) for s, rows in ds.splits.items()} for ds in datasets}
+    print(table(results, sizes, args))
+    for line in footer:
+        print(line)
+    if args.json:
+        Path(args.json).write_text(json.dumps({"results": results, "sizes": sizes,
+                                               "args": vars(args)}, indent=2),
+                                   encoding="utf-8")
+
+
 def _summary(runs: list[Run]) -> dict[str, float]:
     accs = [r.accuracy for r in runs]
     return {"accuracy_mean": statistics.fmean(accs),
@@ -392,40 +452,18 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown systems {unknown}; choose from {', '.join(SYSTEMS)}")
     root = corpora_root(args.corpora)
-    if not (root / "sst2").is_dir() and not (root / "trec").is_dir():
-        print(f"no corpora under {root} (pass --corpora or set LEXILOOM_CORPORA)",
-              file=sys.stderr)
+    if not have_corpora(root):
         return 2
     if args.make_vectors:
         make_vectors(root, Path(args.make_vectors))
         return 0
-    os.environ.update(_thread_env(args.threads))
-    import torch
-
-    torch.set_num_threads(args.threads)
+    use_threads(args.threads)
     datasets = load_datasets(root, [d for d in args.datasets.split(",") if d], args.quick)
-    results: dict[str, dict[str, dict[str, float]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        work_root = Path(args.work or tmp)
-        for ds in datasets:
-            results[ds.name] = {}
-            for system in systems:
-                runs = []
-                for seed in range(args.seeds):
-                    work = work_root / ds.name / system / str(seed)
-                    work.mkdir(parents=True, exist_ok=True)
-                    run = RUNNERS[system](ds, seed, work, args)
-                    print(f"{ds.name} {system} seed {seed}: accuracy {run.accuracy:.4f}, "
-                          f"train {run.train_seconds:.1f}s, {run.docs_per_second:,.0f} docs/s",
-                          file=sys.stderr, flush=True)
-                    runs.append(run)
-                results[ds.name][system] = _summary(runs)
-    sizes = {ds.name: {s: len(rows) for s, rows in ds.splits.items()} for ds in datasets}
-    print(table(results, sizes, args))
-    if args.json:
-        Path(args.json).write_text(json.dumps({"results": results, "sizes": sizes,
-                                               "args": vars(args)}, indent=2),
-                                   encoding="utf-8")
+        results = run_systems(datasets, systems, args.seeds, Path(args.work or tmp),
+                              lambda system, ds, seed, work: RUNNERS[system](ds, seed, work,
+                                                                             args))
+    report(datasets, results, args)
     return 0
 
 

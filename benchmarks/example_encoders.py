@@ -27,11 +27,8 @@ Exit status 2, with a message, when the corpora or the ``cnn`` plugin are missin
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -55,23 +52,11 @@ INSTALL_HINT = ("the 'cnn' encoder is not registered: install the example plugin
 def run_cnn(ds: classifiers.Dataset, seed: int, work: Path, args: Any) -> classifiers.Run:
     """Train and score the ``cnn`` classifier on ``ds`` (the dataset's config, encoder
     replaced)."""
-    from lexiloom.training import TrainConfig, train
-    from lexiloom.training.pipeline import load_pipeline
-
     overrides: dict[str, Any] = {"encoder": dict(QUICK_CNN if args.quick else KIM_CNN)}
     if args.quick:
         overrides["embedder"] = dict(QUICK_EMBEDDER)
-    train_path = classifiers.write_jsonl(ds.splits["train"], work / "train.jsonl")
-    dev_path = classifiers.write_jsonl(ds.splits["dev"], work / "dev.jsonl")
-    out = work / f"lexiloom-cnn-{seed}"
-    start = time.perf_counter()
-    train(TrainConfig(train=str(train_path), dev=str(dev_path), task=ds.task, seed=seed,
-                      spacy_config=str(ds.config), max_steps=args.max_steps,
-                      threads=args.threads, **overrides),
-          out_dir=out, progress=not args.quiet)
-    seconds = time.perf_counter() - start
-    accuracy, rate = classifiers._pipeline_accuracy(load_pipeline(out), ds.splits["test"])
-    return classifiers.Run(accuracy, seconds, rate)
+    return classifiers.train_and_score(ds, seed, work / f"lexiloom-cnn-{seed}", args,
+                                       config=ds.config, task=ds.task, overrides=overrides)
 
 
 def run_encoder(encoder: str, ds: classifiers.Dataset, seed: int, work: Path,
@@ -114,44 +99,23 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown encoders {unknown}; choose from {', '.join(ENCODERS)}")
     root = classifiers.corpora_root(args.corpora)
-    if not (root / "sst2").is_dir() and not (root / "trec").is_dir():
-        print(f"no corpora under {root} (pass --corpora or set LEXILOOM_CORPORA)",
-              file=sys.stderr)
+    if not classifiers.have_corpora(root):
         return 2
     from lexiloom import registry
 
     if "cnn" in encoders and "cnn" not in registry.encoders:
         print(INSTALL_HINT, file=sys.stderr)
         return 2
-    os.environ.update(classifiers._thread_env(args.threads))
-    import torch
-
-    torch.set_num_threads(args.threads)
+    classifiers.use_threads(args.threads)
     names = [d for d in args.datasets.split(",") if d]
     datasets = classifiers.load_datasets(root, names, args.quick)
     _limit(datasets, args.limit)
-    results: dict[str, dict[str, dict[str, float]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for ds in datasets:
-            results[ds.name] = {}
-            for encoder in encoders:
-                runs = []
-                for seed in range(args.seeds):
-                    work = Path(tmp) / ds.name / encoder / str(seed)
-                    work.mkdir(parents=True, exist_ok=True)
-                    run = run_encoder(encoder, ds, seed, work, args)
-                    print(f"{ds.name} lexiloom-{encoder} seed {seed}: accuracy "
-                          f"{run.accuracy:.4f}, train {run.train_seconds:.1f}s, "
-                          f"{run.docs_per_second:,.0f} docs/s", file=sys.stderr, flush=True)
-                    runs.append(run)
-                results[ds.name][f"lexiloom-{encoder}"] = classifiers._summary(runs)
-    sizes = {ds.name: {s: len(rows) for s, rows in ds.splits.items()} for ds in datasets}
-    print(classifiers.table(results, sizes, args))
-    print(f"CPU: {common.cpu_model()}")
-    if args.json:
-        Path(args.json).write_text(json.dumps({"results": results, "sizes": sizes,
-                                               "args": vars(args)}, indent=2),
-                                   encoding="utf-8")
+        results = classifiers.run_systems(
+            datasets, encoders, args.seeds, Path(tmp),
+            lambda encoder, ds, seed, work: run_encoder(encoder, ds, seed, work, args),
+            label=lambda encoder: f"lexiloom-{encoder}")
+    classifiers.report(datasets, results, args, footer=(f"CPU: {common.cpu_model()}",))
     return 0
 
 

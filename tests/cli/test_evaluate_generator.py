@@ -8,7 +8,7 @@ import math
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_helpers import assert_one_line_error, run
 
 from lexiloom.cli import cli
 from lexiloom.cli import evaluate as evaluate_cli
@@ -56,16 +56,8 @@ def classifier(tmp_path_factory) -> Path:
     return out
 
 
-def _invoke(*args: str):
-    return CliRunner().invoke(cli, ["evaluate", *map(str, args)])
-
-
-def _one_line_error(result) -> str:
-    assert result.exit_code != 0
-    assert "Traceback" not in result.output
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
-    return lines[0]
+def _invoke(*args: object):
+    return run("evaluate", *args)
 
 
 def _expected(lm: dict[str, Path], which: str = "model-best") -> dict:
@@ -113,17 +105,17 @@ def test_python_evaluate_scores_a_text_file(lm) -> None:
                                                ("absent", ("absent.txt", "no such"))])
 def test_empty_or_missing_text_file_is_a_one_line_error(lm, tmp_path, corpus, words) -> None:
     path = lm["empty"] if corpus == "empty" else tmp_path / "absent.txt"
-    line = _one_line_error(_invoke(lm["out"], path))
+    line = assert_one_line_error(_invoke(lm["out"], path))
     assert all(word in line for word in words), line
 
 
 def test_unknown_component_is_a_one_line_error(lm) -> None:
-    line = _one_line_error(_invoke(lm["out"], lm["test"], "--component", "textcat"))
+    line = assert_one_line_error(_invoke(lm["out"], lm["test"], "--component", "textcat"))
     assert "generator" in line
 
 
 def test_classifier_with_a_plain_text_file_is_a_one_line_error(classifier, lm) -> None:
-    line = _one_line_error(_invoke(classifier, lm["test"]))
+    line = assert_one_line_error(_invoke(classifier, lm["test"]))
     assert "label" in line
 
 

@@ -6,57 +6,20 @@ import json
 import re
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_helpers import assert_one_line_error, run
 from fakedist import install, load_all
+from plugin_sources import GOOD_TOKENIZER, HELLO_COMMAND
 
 import lexiloom
 from lexiloom import plugins
-from lexiloom.cli import cli
 from lexiloom.cli import plugins as plugins_command
 from lexiloom.registry import REGISTRIES
 
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args))
-
-
-def assert_one_line_error(result: Result) -> str:
-    assert result.exit_code != 0
-    assert "Traceback" not in result.output
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1, result.output
-    assert lines[0].startswith("Error: ")
-    return lines[0]
-
-
-
-
-GOOD = """
-import lexiloom
-
-class Tok:
-    def __init__(self, upper=False):
-        self.upper = upper
-
-@lexiloom.hookimpl
-def register_tokenizers(register):
-    register("good-tok", Tok, description="a good tokenizer", defaults={"upper": False})
-"""
+GOOD = GOOD_TOKENIZER
 
 BROKEN = "raise RuntimeError('weights missing')\n"
 
-COMMAND = """
-import click
-import lexiloom
-
-@lexiloom.hookimpl
-def register_commands(cli):
-    @cli.command("hello")
-    @click.argument("who")
-    def hello(who):
-        '''Greet WHO (added by a plugin).'''
-        click.echo(f"hello {who}")
-
+COMMAND = HELLO_COMMAND + """
     @cli.command("grumble")
     def grumble():
         '''Always fails the way user errors fail.'''

@@ -8,29 +8,20 @@ import re
 import sys
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_helpers import run
 from fakedist import install
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
+from plugin_sources import GOOD_TOKENIZER, HELLO_COMMAND
 
 import lexiloom
 from lexiloom import plugins, registry
 from lexiloom.cli import cli
 from lexiloom.errors import PluginError
 
-GOOD = """
-import lexiloom
-
-class Tok:
-    def __init__(self, upper=False):
-        self.upper = upper
-
-@lexiloom.hookimpl
-def register_tokenizers(register):
-    register("good-tok", Tok, description="a good tokenizer", defaults={"upper": False})
-"""
+GOOD = GOOD_TOKENIZER
 
 BROKEN = """
 def load_weights():
@@ -47,24 +38,11 @@ def register_tokenizers(register):
     raise KeyError("no such table")
 """
 
-COMMAND = """
-import click
-import lexiloom
-
-@lexiloom.hookimpl
-def register_commands(cli):
-    @cli.command("hello")
-    @click.argument("who")
-    def hello(who):
-        '''Greet WHO (added by a plugin).'''
-        click.echo(f"hello {who}")
-"""
+COMMAND = HELLO_COMMAND
 
 NEVER_IMPORTED = "raise RuntimeError('an incompatible plugin must not be imported')\n"
 
 
-def run(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args))
 
 
 def block(output: str, name: str) -> str:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_helpers import assert_one_line_error, run
 
 from lexiloom.cli import cli
 from lexiloom.cli import evaluate as evaluate_cli
@@ -23,18 +23,6 @@ def _mounted() -> None:
         cli.add_command(command)
 
 
-def _invoke(*args: str, input: str | None = None):
-    return CliRunner().invoke(cli, list(args), input=input)
-
-
-def _one_line_error(result) -> str:
-    assert result.exit_code != 0
-    assert "Traceback" not in result.output
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
-    return lines[0]
-
-
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory) -> Path:
     import torch
@@ -43,9 +31,8 @@ def trained(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("train") / "out"
     for command in (train_cli.command, evaluate_cli.command):
         cli.add_command(command)
-    result = CliRunner().invoke(cli, ["train", "--task", "sentiment", "--train",
-                                      "sentiment/train", "--dev", "sentiment/dev", "--out",
-                                      str(out), "--epochs", "1", "--json", *TINY])
+    result = run("train", "--task", "sentiment", "--train", "sentiment/train", "--dev",
+                 "sentiment/dev", "--out", str(out), "--epochs", "1", "--json", *TINY)
     assert result.exit_code == 0, result.output
     return out
 
@@ -58,14 +45,14 @@ def test_train_json_summary_and_outputs(trained: Path) -> None:
 
 
 def test_train_prints_scores_table(tmp_path) -> None:
-    result = _invoke("train", "--train", "topics/train", "--dev", "topics/dev", "--out",
-                     str(tmp_path / "o"), "--epochs", "1", "--batch-size", "64", *TINY)
+    result = run("train", "--train", "topics/train", "--dev", "topics/dev", "--out",
+                 str(tmp_path / "o"), "--epochs", "1", "--batch-size", "64", *TINY)
     assert result.exit_code == 0, result.output
     assert "best dev accuracy" in result.output and "confusion" in result.output
 
 
 def test_evaluate_json_reports_every_classifier(trained: Path) -> None:
-    result = _invoke("evaluate", str(trained), "sentiment/test", "--json")
+    result = run("evaluate", str(trained), "sentiment/test", "--json")
     assert result.exit_code == 0, result.output
     (scores,) = json.loads(result.output).values()
     assert scores["documents"] == 60 and scores["labels"] == ["negative", "positive"]
@@ -75,7 +62,7 @@ def test_evaluate_json_reports_every_classifier(trained: Path) -> None:
 
 
 def test_evaluate_table_and_pipeline_directory(trained: Path) -> None:
-    result = _invoke("evaluate", str(trained / "model-last"), "sentiment/dev")
+    result = run("evaluate", str(trained / "model-last"), "sentiment/dev")
     assert result.exit_code == 0, result.output
     assert "accuracy" in result.output and "negative" in result.output
 
@@ -85,20 +72,20 @@ def test_evaluate_with_label_map_and_reader_settings(trained: Path, tmp_path) ->
     corpus.write_text("1 a warm and funny film\n0 dull and far too long\n", encoding="utf-8")
     mapping = tmp_path / "map.json"
     mapping.write_text('{"0": "negative", "1": "positive"}', encoding="utf-8")
-    result = _invoke("evaluate", str(trained), str(corpus), "--format", "labelled",
-                     "--label-map", str(mapping), "-o", "label_part=full", "--json")
+    result = run("evaluate", str(trained), str(corpus), "--format", "labelled",
+                 "--label-map", str(mapping), "-o", "label_part=full", "--json")
     assert result.exit_code == 0, result.output
     assert next(iter(json.loads(result.output).values()))["documents"] == 2
 
 
 def test_evaluate_labels_that_do_not_match_the_model_is_one_line(trained: Path) -> None:
-    line = _one_line_error(_invoke("evaluate", str(trained), "topics/test"))
+    line = assert_one_line_error(run("evaluate", str(trained), "topics/test"))
     assert "are not labels of component" in line and "--label-map" in line
 
 
 def test_evaluate_unknown_component_is_one_line(trained: Path) -> None:
-    assert "no component 'nope'" in _one_line_error(
-        _invoke("evaluate", str(trained), "sentiment/test", "--component", "nope"))
+    assert "no component 'nope'" in assert_one_line_error(
+        run("evaluate", str(trained), "sentiment/test", "--component", "nope"))
 
 
 @pytest.mark.parametrize("args", [
@@ -122,10 +109,10 @@ def test_bad_input_is_a_one_line_error(args, trained: Path, tmp_path) -> None:
     empty.write_text("", encoding="utf-8")
     values = {"missing": str(tmp_path / "missing"), "trained": str(trained),
               "empty": str(empty), "out": str(tmp_path / "out")}
-    _one_line_error(_invoke(*[a.format(**values) for a in args]))
+    assert_one_line_error(run(*[a.format(**values) for a in args]))
 
 
 @pytest.mark.parametrize("name", ["train", "evaluate"])
 def test_commands_have_help(name: str) -> None:
-    result = _invoke(name, "--help")
+    result = run(name, "--help")
     assert result.exit_code == 0 and "Usage:" in result.output

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_helpers import assert_one_line_error, run
 
 from lexiloom.cli import cli
 from lexiloom.cli import evaluate as evaluate_cli
@@ -43,16 +43,8 @@ def texts(tmp_path_factory) -> dict[str, Path]:
 
 def _train(texts: dict[str, Path], out: Path, *args: str, train: str = "train",
            dev: str = "dev"):
-    return CliRunner().invoke(cli, ["train", "--task", "generate", "--train", str(texts[train]),
-                                    "--dev", str(texts[dev]), "--out", str(out), *TINY, *args])
-
-
-def _one_line_error(result) -> str:
-    assert result.exit_code != 0
-    assert "Traceback" not in result.output
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
-    return lines[0]
+    return run("train", "--task", "generate", "--train", texts[train], "--dev", texts[dev],
+               "--out", out, *TINY, *args)
 
 
 def test_train_generate_json_summary_and_outputs(texts, tmp_path) -> None:
@@ -120,8 +112,7 @@ def test_resume_continues_from_the_newest_checkpoint(texts, tmp_path) -> None:
     full = json.loads(first.output)
     weights = (out / "model-last" / "generator" / "model.safetensors").read_bytes()
     shutil.rmtree(out / "checkpoints" / "step-00000008")
-    result = CliRunner().invoke(cli, ["train", "--out", str(out), "--resume", "--quiet",
-                                      "--json"])
+    result = run("train", "--out", str(out), "--resume", "--quiet", "--json")
     assert result.exit_code == 0, result.output
     resumed = json.loads(result.output)
     assert resumed["resumed_from"] == 4 and resumed["steps"] == 8
@@ -131,30 +122,30 @@ def test_resume_continues_from_the_newest_checkpoint(texts, tmp_path) -> None:
 
 def test_missing_dev_file_is_a_one_line_error(texts, tmp_path) -> None:
     texts = {**texts, "absent": tmp_path / "absent.txt"}
-    line = _one_line_error(_train(texts, tmp_path / "lm", dev="absent"))
+    line = assert_one_line_error(_train(texts, tmp_path / "lm", dev="absent"))
     assert "absent.txt" in line and "no such file" in line
 
 
 def test_missing_train_file_is_a_one_line_error(texts, tmp_path) -> None:
     texts = {**texts, "absent": tmp_path / "absent.txt"}
-    line = _one_line_error(_train(texts, tmp_path / "lm", train="absent"))
+    line = assert_one_line_error(_train(texts, tmp_path / "lm", train="absent"))
     assert "absent.txt" in line
 
 
 def test_empty_train_file_is_a_one_line_error(texts, tmp_path) -> None:
-    line = _one_line_error(_train(texts, tmp_path / "lm", train="empty"))
+    line = assert_one_line_error(_train(texts, tmp_path / "lm", train="empty"))
     assert "non-empty" in line or "empty" in line
 
 
 def test_empty_dev_file_is_a_one_line_error(texts, tmp_path) -> None:
-    line = _one_line_error(_train(texts, tmp_path / "lm", dev="empty"))
+    line = assert_one_line_error(_train(texts, tmp_path / "lm", dev="empty"))
     assert "empty.txt" in line and "empty" in line
 
 
 def test_non_utf8_train_file_is_a_one_line_error(texts, tmp_path) -> None:
     path = tmp_path / "latin1.txt"
     path.write_bytes("caf\u00e9\n".encode("latin-1"))
-    line = _one_line_error(_train({**texts, "bad": path}, tmp_path / "lm", train="bad"))
+    line = assert_one_line_error(_train({**texts, "bad": path}, tmp_path / "lm", train="bad"))
     assert "latin1.txt" in line and "--encoding" in line
 
 
@@ -172,11 +163,10 @@ def test_bad_level_is_rejected_without_a_traceback(texts, tmp_path) -> None:
     ["--max-seconds", "-1"],
 ])
 def test_bad_generate_options_are_one_line_errors(texts, tmp_path, args) -> None:
-    _one_line_error(_train(texts, tmp_path / "lm", *args))
+    assert_one_line_error(_train(texts, tmp_path / "lm", *args))
 
 
 def test_level_for_a_classifier_is_a_one_line_error(tmp_path) -> None:
-    result = CliRunner().invoke(cli, ["train", "--train", "topics/train", "--dev", "topics/dev",
-                                      "--out", str(tmp_path / "c"), "--level", "word",
-                                      "--quiet"])
-    assert "--task generate" in _one_line_error(result)
+    result = run("train", "--train", "topics/train", "--dev", "topics/dev", "--out",
+                 str(tmp_path / "c"), "--level", "word", "--quiet")
+    assert "--task generate" in assert_one_line_error(result)

@@ -9,16 +9,13 @@ then with the hook markers deleted) one pytest subprocess over all generated tes
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from venvs import make_venv, run_clean
 
-from lexiloom import plugins
 from lexiloom.scaffold import KINDS, new_plugin, plugin_names
 
 pytestmark = pytest.mark.slow
@@ -53,34 +50,17 @@ def plugin_name(kind: str) -> str:
     return f"accept-{kind}"
 
 
-def run_checked(command: list[str], **options) -> subprocess.CompletedProcess:
-    return subprocess.run(command, capture_output=True, text=True, timeout=300, **options)
-
-
-def subprocess_env() -> dict[str, str]:
-    env = dict(os.environ)
-    for name in (plugins.PLUGINS_ENV, plugins.STRICT_ENV, "PYTEST_ADDOPTS"):
-        env.pop(name, None)
-    return env
-
-
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     root = tmp_path_factory.mktemp("generated-plugins")
-    venv = root / "venv"
-    made = run_checked([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip",
-                        str(venv)])
-    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    if made.returncode != 0 or not python.exists():
-        pytest.skip(f"cannot create a virtual environment: {made.stderr.strip()[-300:]}")
-    if run_checked([str(python), "-m", "pip", "--version"]).returncode != 0:
+    python = make_venv(root / "venv")
+    if run_clean([str(python), "-m", "pip", "--version"]).returncode != 0:
         pytest.skip("pip is not importable from the virtual environment")
     source = root / "src"
     generated = {kind: new_plugin(plugin_name(kind), kind, source) for kind in KINDS}
     editable = [arg for folder in generated.values() for arg in ("-e", str(folder))]
-    installed = run_checked([str(python), "-m", "pip", "install", "-q", "--no-deps",
-                             "--no-build-isolation", "--no-index", *editable],
-                            env=subprocess_env())
+    installed = run_clean([str(python), "-m", "pip", "install", "-q", "--no-deps",
+                           "--no-build-isolation", "--no-index", *editable])
     assert installed.returncode == 0, installed.stdout + installed.stderr
     (root / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
     return Workspace(root, python, generated)
@@ -89,11 +69,11 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 def run_generated_tests(ws: Workspace, label: str) -> Run:
     """Run every generated test suite in one pytest subprocess of the venv."""
     report = ws.root / f"{label}.xml"
-    result = run_checked(
+    result = run_clean(
         [str(ws.python), "-m", "pytest", "-p", "no:cacheprovider", "-q", "-c",
          str(ws.root / "pytest.ini"), "--rootdir", str(ws.root), f"--junitxml={report}",
          *(str(folder / "tests") for folder in ws.plugins.values())],
-        cwd=ws.root, env=subprocess_env(),
+        cwd=ws.root,
     )
     output = result.stdout[-6000:] + result.stderr[-2000:]
     assert report.exists(), output

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_helpers import assert_one_line_error, run
 
 from lexiloom.cli import cli
 from lexiloom.cli import plugin as plugin_command
@@ -18,17 +18,6 @@ def mounted() -> None:
     cli.add_command(plugin_command.command)
 
 
-def run(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args))
-
-
-def assert_one_line_error(result: Result) -> str:
-    assert result.exit_code != 0
-    assert "Traceback" not in result.output
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1, result.output
-    assert lines[0].startswith("Error: ")
-    return lines[0]
 
 
 def test_plugin_new_writes_the_plugin_and_says_what_to_do_next(tmp_path):

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from lexiloom.testing import modules
-from lexiloom.testing.faults import FaultCollector, Problems, describe_error
-from lexiloom.testing.resolve import Resolved, resolve
+from lexiloom.testing.faults import FaultCollector, Problems
+from lexiloom.testing.resolve import resolve
 from lexiloom.testing.samples import ids, vocab
-from lexiloom.testing.settings import bad_settings, json_settings
+from lexiloom.testing.settings import run_settings_checks
 from lexiloom.testing.tensors import (
     ATOL,
     built_with_seed,
@@ -33,38 +33,26 @@ def check_embedder(name_or_factory: Any, *, skip: Iterable[str] = (), atol: floa
 
     resolved = resolve("embedders", name_or_factory, settings)
     faults = FaultCollector(resolved.label, skip)
-    try:
-        emb = resolved.factory(**resolved.merged)
-        layer = eval_mode(built_with_seed(lambda: emb.build(vocab()), 0))
-    except Exception as err:
-        faults.add("protocol", f"factory(**settings).build(vocab) raised {describe_error(err)} "
-                               f"for settings {resolved.merged!r}")
-        faults.raise_if_any()
+    built, made = faults.construct(lambda: _embedder_and_layer(resolved.factory(**resolved.merged)),
+                                   "factory(**settings).build(vocab)", resolved.merged)
+    if not built:
         return
-    build, has_seed = _builder(resolved)
+    emb, layer = made
+    build, has_seed = modules.builder(resolved, lambda s: resolved.factory(**s).build(vocab()))
     with torch.no_grad(), single_thread():
-        if not faults.run("protocol", lambda: _protocol(emb, layer)) or not faults.run(
-                "shape", lambda: _shape(emb, layer)):
-            faults.raise_if_any()
+        faults.require("protocol", lambda: _protocol(emb, layer))
+        faults.require("shape", lambda: _shape(emb, layer))
         faults.run("dtype", lambda: _dtype(layer))
         faults.run("padding", lambda: _padding(layer))
         faults.run("batch", lambda: _batch(layer, atol))
-        faults.run("determinism", lambda: modules.determinism(build, _outputs, atol, has_seed))
-        faults.run("round_trip", lambda: modules.round_trip(build, _outputs, atol, has_seed))
-    faults.run("json_settings", lambda: json_settings(resolved, emb, {}))
-    faults.run("bad_settings", lambda: bad_settings(resolved, {}))
+        modules.run_module_checks(faults, build, _outputs, atol, has_seed)
+    run_settings_checks(faults, resolved, emb, {})
     faults.raise_if_any()
 
 
-def _builder(resolved: Resolved) -> tuple[modules.Build, bool]:
-    has_seed = resolved.accepts("seed")
-
-    def build(global_seed: int, seed: int) -> Any:
-        settings = {**resolved.merged, **({"seed": seed} if has_seed else {})}
-        return eval_mode(built_with_seed(lambda: resolved.factory(**settings).build(vocab()),
-                                         global_seed))
-
-    return build, has_seed
+def _embedder_and_layer(emb: Any) -> tuple[Any, Any]:
+    """The embedder and the layer it builds for the kit's vocabulary (seeded, eval mode)."""
+    return emb, eval_mode(built_with_seed(lambda: emb.build(vocab()), 0))
 
 
 def _outputs(layer: Any) -> dict[str, Any]:

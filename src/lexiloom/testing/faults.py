@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, NamedTuple, TypeVar
+
+T = TypeVar("T")
 
 CHECKS: tuple[str, ...] = (
     "protocol", "spans", "order", "batch", "shape", "dtype", "padding", "step", "carried_state",
@@ -79,6 +81,18 @@ class FaultCollector:
         if self.wants(check):
             self.faults.append(Fault(check, message))
 
+    def construct(self, make: Callable[[], T], call: str,
+                  settings: Mapping[str, Any]) -> tuple[bool, T | None]:
+        """``(True, make())``; or, when ``make()`` raises, ``(False, None)`` after a ``protocol``
+        fault saying that ``call`` raised for ``settings`` (raised at once unless skipped)."""
+        try:
+            return True, make()
+        except Exception as err:
+            self.add("protocol", f"{call} raised {describe_error(err)} for settings "
+                                 f"{settings!r}")
+            self.raise_if_any()
+            return False, None
+
     def run(self, check: str, problems: Callable[[], Problems]) -> bool:
         """Run ``problems()`` as check ``check``; return whether it passed (or was skipped)."""
         if not self.wants(check):
@@ -93,6 +107,12 @@ class FaultCollector:
             found += 1
             self.faults.append(Fault(check, f"raised {describe_error(err)}"))
         return found == 0
+
+    def require(self, check: str, problems: Callable[[], Problems]) -> None:
+        """Run ``problems()`` as check ``check`` and raise at once when it fails: the checks
+        after it rely on what it checks."""
+        if not self.run(check, problems):
+            self.raise_if_any()
 
     def raise_if_any(self) -> None:
         """Raise :class:`ConformanceError` when any check failed."""

@@ -6,15 +6,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from lexiloom.testing import modules
-from lexiloom.testing.faults import FaultCollector, Problems, describe_error
-from lexiloom.testing.resolve import Resolved, resolve
+from lexiloom.testing.faults import FaultCollector, Problems
+from lexiloom.testing.resolve import resolve
 from lexiloom.testing.samples import HOST_INPUT_SIZE, HOST_OUTPUT_SIZE, LENGTHS, vectors
-from lexiloom.testing.settings import bad_settings, json_settings
+from lexiloom.testing.settings import run_settings_checks
 from lexiloom.testing.tensors import (
     ATOL,
-    built_with_seed,
     difference,
-    eval_mode,
     single_thread,
 )
 
@@ -36,38 +34,26 @@ def check_head(name_or_factory: Any, *, skip: Iterable[str] = (), atol: float = 
 
     resolved = resolve("heads", name_or_factory, settings)
     faults = FaultCollector(resolved.label, skip)
-    try:
-        head = eval_mode(built_with_seed(lambda: resolved.factory(**HOST, **resolved.merged), 0))
-    except Exception as err:
-        faults.add("protocol", f"factory(input_size={HOST_INPUT_SIZE}, output_size="
-                               f"{HOST_OUTPUT_SIZE}, **settings) raised {describe_error(err)} "
-                               f"for settings {resolved.merged!r}")
-        faults.raise_if_any()
+
+    def make(merged: dict[str, Any]) -> Any:
+        return resolved.factory(**HOST, **merged)
+
+    built, head = faults.construct(
+        lambda: modules.first_build(resolved, make),
+        f"factory(input_size={HOST_INPUT_SIZE}, output_size={HOST_OUTPUT_SIZE}, **settings)",
+        resolved.merged)
+    if not built:
         return
-    build, has_seed = _builder(resolved)
+    build, has_seed = modules.builder(resolved, make)
     with torch.no_grad(), single_thread():
-        if not faults.run("protocol", lambda: _protocol(head)) or not faults.run(
-                "shape", lambda: _shape(head)):
-            faults.raise_if_any()
+        faults.require("protocol", lambda: _protocol(head))
+        faults.require("shape", lambda: _shape(head))
         faults.run("dtype", lambda: _dtype(head))
         faults.run("batch", lambda: _batch(head, atol))
         faults.run("padding", lambda: _padding(head, atol))
-        faults.run("determinism", lambda: modules.determinism(build, _outputs, atol, has_seed))
-        faults.run("round_trip", lambda: modules.round_trip(build, _outputs, atol, has_seed))
-    faults.run("json_settings", lambda: json_settings(resolved, head, HOST))
-    faults.run("bad_settings", lambda: bad_settings(resolved, HOST))
+        modules.run_module_checks(faults, build, _outputs, atol, has_seed)
+    run_settings_checks(faults, resolved, head, HOST)
     faults.raise_if_any()
-
-
-def _builder(resolved: Resolved) -> tuple[modules.Build, bool]:
-    has_seed = resolved.accepts("seed")
-
-    def build(global_seed: int, seed: int) -> Any:
-        settings = {**resolved.merged, **({"seed": seed} if has_seed else {})}
-        return eval_mode(built_with_seed(lambda: resolved.factory(**HOST, **settings),
-                                         global_seed))
-
-    return build, has_seed
 
 
 def _inputs(extra_padding: int = 0) -> tuple[Any, Any, Any]:

@@ -10,8 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from lexiloom.testing.faults import Problems
-from lexiloom.testing.tensors import difference, load_state_bytes, state_bytes
+from lexiloom.testing.faults import FaultCollector, Problems
+from lexiloom.testing.resolve import Resolved
+from lexiloom.testing.tensors import (
+    built_with_seed,
+    difference,
+    eval_mode,
+    load_state_bytes,
+    state_bytes,
+)
 
 if TYPE_CHECKING:
     import torch
@@ -21,6 +28,32 @@ Run = Callable[[Any], Mapping[str, "torch.Tensor"]]
 
 SEED = 1234
 """The ``seed`` setting the checks use when the component has one."""
+
+
+def first_build(resolved: Resolved, make: Callable[[dict[str, Any]], Any]) -> Any:
+    """The module under check: ``make`` of the merged settings, with torch's global generator
+    seeded by 0, in eval mode."""
+    return eval_mode(built_with_seed(lambda: make(resolved.merged), 0))
+
+
+def builder(resolved: Resolved, make: Callable[[dict[str, Any]], Any]) -> tuple[Build, bool]:
+    """The ``build`` of ``resolved`` and whether the component has a ``seed`` setting:
+    ``make(settings)`` makes the module from the merged settings (``seed`` set when it has one).
+    """
+    has_seed = resolved.accepts("seed")
+
+    def build(global_seed: int, seed: int) -> Any:
+        settings = {**resolved.merged, **({"seed": seed} if has_seed else {})}
+        return eval_mode(built_with_seed(lambda: make(settings), global_seed))
+
+    return build, has_seed
+
+
+def run_module_checks(faults: FaultCollector, build: Build, run: Run, atol: float,
+                      has_seed: bool) -> None:
+    """Run ``determinism`` and ``round_trip`` of the module ``build`` makes, into ``faults``."""
+    faults.run("determinism", lambda: determinism(build, run, atol, has_seed))
+    faults.run("round_trip", lambda: round_trip(build, run, atol, has_seed))
 
 
 def compare(expected: Mapping[str, Any], got: Mapping[str, Any], atol: float) -> str | None:

@@ -13,7 +13,7 @@ from lexiloom.errors import CorpusFormatError, LexiloomError
 from lexiloom.testing.faults import FaultCollector, Problems, describe_error
 from lexiloom.testing.resolve import resolve
 from lexiloom.testing.samples import RECORD_TIERS
-from lexiloom.testing.settings import bad_settings, json_settings
+from lexiloom.testing.settings import run_settings_checks
 
 BAD_LINE = b"\xff\xfe this line is not UTF-8\n"
 """The malformed line the ``bad_lines`` check appends to a written (text) file."""
@@ -30,15 +30,11 @@ def check_corpus_reader(name_or_factory: Any, *, sample: Path | None = None,
     """
     resolved = resolve("corpus_readers", name_or_factory, settings)
     faults = FaultCollector(resolved.label, skip)
-    try:
-        reader = resolved.factory(**resolved.merged)
-    except Exception as err:
-        faults.add("protocol", f"factory(**settings) raised {describe_error(err)} for settings "
-                               f"{resolved.merged!r}")
-        faults.raise_if_any()
+    built, reader = faults.construct(lambda: resolved.factory(**resolved.merged),
+                                     "factory(**settings)", resolved.merged)
+    if not built:
         return
-    if not faults.run("protocol", lambda: _protocol(reader)):
-        faults.raise_if_any()
+    faults.require("protocol", lambda: _protocol(reader))
     with tempfile.TemporaryDirectory(prefix="lexiloom-check-") as tmp:
         written: list[Path] = []
         faults.run("read_write", lambda: _read_write(reader, Path(tmp), written))
@@ -48,8 +44,7 @@ def check_corpus_reader(name_or_factory: Any, *, sample: Path | None = None,
             written.append(Path(shutil.copy(sample, Path(tmp) / Path(sample).name)))
         if written:
             faults.run("bad_lines", lambda: _bad_lines(reader, written[0]))
-    faults.run("json_settings", lambda: json_settings(resolved, reader, {}))
-    faults.run("bad_settings", lambda: bad_settings(resolved, {}))
+    run_settings_checks(faults, resolved, reader, {})
     faults.raise_if_any()
 
 

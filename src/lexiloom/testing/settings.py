@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from lexiloom.errors import LexiloomError
-from lexiloom.testing.faults import Problems, describe_error
+from lexiloom.testing.faults import FaultCollector, Problems, describe_error
 from lexiloom.testing.resolve import Resolved
 
 UNKNOWN_SETTING = "no_such_setting_xyz"
@@ -79,6 +79,18 @@ def json_settings(
                   f"{again!r}"
     if same is not None:
         yield from same(component, rebuilt)
+
+
+def run_settings_checks(
+    faults: FaultCollector,
+    resolved: Resolved,
+    component: Any,
+    host: Mapping[str, Any],
+    same: Callable[[Any, Any], Problems] | None = None,
+) -> None:
+    """Run ``json_settings`` and ``bad_settings`` of ``component`` into ``faults``."""
+    faults.run("json_settings", lambda: json_settings(resolved, component, host, same))
+    faults.run("bad_settings", lambda: bad_settings(resolved, host))
 
 
 def bad_settings(resolved: Resolved, host: Mapping[str, Any]) -> Problems:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from lexiloom.testing.faults import FaultCollector, Problems, describe_error
+from lexiloom.testing.faults import FaultCollector, Problems
 from lexiloom.testing.resolve import resolve
 from lexiloom.testing.samples import TEXTS
-from lexiloom.testing.settings import bad_settings, json_settings
+from lexiloom.testing.settings import run_settings_checks
 from lexiloom.tokens import Token
 
 _FIELD_TYPES = (("text", str), ("start", int), ("end", int), ("norm", str), ("is_stop", bool))
@@ -24,23 +24,18 @@ def check_tokenizer(name_or_factory: Any, *, skip: Iterable[str] = (), **setting
     """
     resolved = resolve("tokenizers", name_or_factory, settings)
     faults = FaultCollector(resolved.label, skip)
-    try:
-        tok = resolved.factory(**resolved.merged)
-    except Exception as err:
-        faults.add("protocol", f"factory(**settings) raised {describe_error(err)} for settings "
-                               f"{resolved.merged!r}")
-        faults.raise_if_any()
+    built, tok = faults.construct(lambda: resolved.factory(**resolved.merged),
+                                  "factory(**settings)", resolved.merged)
+    if not built:
         return
-    if not faults.run("protocol", lambda: _protocol(tok)):
-        faults.raise_if_any()
+    faults.require("protocol", lambda: _protocol(tok))
     faults.run("dtype", lambda: _dtypes(tok))
     faults.run("spans", lambda: _spans(tok))
     faults.run("order", lambda: _order(tok))
     faults.run("batch", lambda: _batch(tok))
     faults.run("determinism", lambda: _determinism(tok, resolved.factory(**resolved.merged)))
     faults.run("round_trip", lambda: _round_trip(tok, resolved.factory))
-    faults.run("json_settings", lambda: json_settings(resolved, tok, {}, same_tokens))
-    faults.run("bad_settings", lambda: bad_settings(resolved, {}))
+    run_settings_checks(faults, resolved, tok, {}, same_tokens)
     faults.raise_if_any()
 
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-testing = pytest.importorskip("lexiloom.testing", reason="lexiloom.testing (the conformance "
-                              "kit) needs a newer lexiloom")
+from lexiloom import testing
 
 
 def test_cnn_encoder_passes_the_conformance_kit():
