@@ -77,7 +77,7 @@ def _limit(datasets: list[classifiers.Dataset], limit: int | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--corpora", help="Folder with sst2/ and trec/ (default: "
                         "$LEXILOOM_CORPORA or ../shared/corpora).")
     parser.add_argument("--datasets", default=",".join(classifiers.DATASETS))

@@ -29,7 +29,8 @@ def vectors_file(tmp_path: Path) -> Path:
 
 def test_both_embedders_are_registered_with_described_defaults() -> None:
     assert {"trainable", "pretrained"} <= set(registry.embedders.names())
-    assert dict(registry.embedders.get("trainable").defaults) == {"dim": 100, "seed": None}
+    assert dict(registry.embedders.get("trainable").defaults) == {"dim": 100, "seed": None,
+                                                                  "init_std": 1.0}
     assert set(registry.embedders.get("pretrained").defaults) == {
         "path", "format", "limit", "trainable", "seed"}
     assert registry.embedders.get("pretrained").description
@@ -47,7 +48,8 @@ def test_trainable_embedder_builds_a_seeded_layer_and_round_trips_its_config() -
     assert default.create().to_config() == dict(default.defaults)
 
 
-@pytest.mark.parametrize("settings", [{"dim": 0}, {"dim": "big"}, {"seed": "x"}])
+@pytest.mark.parametrize("settings", [{"dim": 0}, {"dim": "big"}, {"seed": "x"},
+                                      {"init_std": 0}, {"init_std": -1.0}, {"init_std": True}])
 def test_trainable_embedder_rejects_bad_settings(settings: dict) -> None:
     with pytest.raises(SettingsError):
         registry.embedders.create("trainable", **settings)
@@ -108,3 +110,14 @@ def test_importing_the_plugin_imports_no_torch() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "False"
+
+
+def test_trainable_rows_have_the_requested_scale_and_pad_stays_zero() -> None:
+    """Rows are normal with standard deviation ``init_std`` (unit scale by default, as torch's
+    own ``nn.Embedding``), so a recurrent encoder trained from scratch sees inputs of that scale."""
+    vocab = Vocab([f"w{i}" for i in range(2000)])
+    for std in (1.0, 0.1):
+        weight = registry.embedders.create("trainable", dim=64, seed=0,
+                                           init_std=std).build(vocab).weight.detach()
+        assert not weight[vocab.pad_id].any()
+        assert float(weight[1:].std()) == pytest.approx(std, rel=0.05)

@@ -74,7 +74,7 @@ def trained() -> Iterator[Trained]:
         torch.manual_seed(0)
         model, vocab, tokenizer = char_setup("gru", 64)
         ids = vocab.encode(tokenizer.tokenize(TEXT), bos=True, eos=True)
-        loss = train(model, ids, steps=150)
+        loss = train(model, ids, steps=250)
         plugins.reset()
     yield Trained(model, vocab, tokenizer, loss, 0.3 * math.log(len(vocab)))
 

@@ -60,6 +60,16 @@ def _metrics(out: Path) -> list[dict]:
 # -- learning-rate schedule ----------------------------------------------------------------------
 
 
+def test_time_budget_drives_the_decay_when_it_is_further_along_than_the_steps() -> None:
+    by_steps = learning_rate(20, lr=0.01, schedule="cosine", warmup=0, total=1000)
+    half_time = learning_rate(20, lr=0.01, schedule="cosine", warmup=0, total=1000, elapsed=0.5)
+    assert half_time == pytest.approx(0.005) and by_steps > 0.0099
+    assert learning_rate(20, lr=0.01, schedule="linear", warmup=0, total=1000,
+                         elapsed=1.0) == pytest.approx(0.0)
+    assert learning_rate(900, lr=0.01, schedule="linear", warmup=0, total=1000,
+                         elapsed=0.1) == pytest.approx(0.001)  # steps further along: they win
+
+
 def test_warmup_ramps_linearly_up_to_the_learning_rate() -> None:
     rates = [learning_rate(s, lr=0.5, schedule="cosine", warmup=5, total=100) for s in range(5)]
     assert rates == pytest.approx([0.1, 0.2, 0.3, 0.4, 0.5])

@@ -42,14 +42,19 @@ from lexiloom.training.text_stream import (
 OPTIMIZER_FILE, CARRIED_FILE = "optimizer.pt", "carried.safetensors"
 
 
-def learning_rate(step: int, *, lr: float, schedule: str, warmup: int, total: int) -> float:
+def learning_rate(step: int, *, lr: float, schedule: str, warmup: int, total: int,
+                  elapsed: float = 0.0) -> float:
     """The learning rate of step ``step`` (0-based): linear warm-up over ``warmup`` steps, then
-    ``schedule`` (``constant``, or ``linear``/``cosine`` decay to zero at ``total`` steps)."""
+    ``schedule`` (``constant``, or ``linear``/``cosine`` decay to zero at ``total`` steps).
+
+    ``elapsed`` is the fraction of a time budget already used (training bounded by
+    ``max_seconds``): the decay follows whichever of the step and time budgets is further along,
+    so a run cut by its time budget still ends with a small learning rate."""
     if warmup and step < warmup:
         return lr * (step + 1) / warmup
     if schedule == "constant":
         return lr
-    progress = min(1.0, (step - warmup) / max(1, total - warmup))
+    progress = min(1.0, max((step - warmup) / max(1, total - warmup), elapsed))
     if schedule == "linear":
         return lr * (1.0 - progress)
     return lr * 0.5 * (1.0 + math.cos(math.pi * progress))
@@ -95,10 +100,12 @@ class LanguageModelTrainer(Trainer):
         import torch
 
         inputs, targets = (t.to(self.device) for t in self.streams.chunk(batch))
+        elapsed = (self.loop_state.train_seconds / self.max_seconds if self.max_seconds
+                   else 0.0)
         rate = learning_rate(self.loop_state.step, lr=float(self.settings["lr"]),
                              schedule=str(self.settings["lr_schedule"]),
                              warmup=int(self.settings["warmup_steps"] or 0),
-                             total=self.total_steps)
+                             total=self.total_steps, elapsed=elapsed)
         for group in self.optimizer.param_groups:
             group["lr"] = rate
         self.module.train()

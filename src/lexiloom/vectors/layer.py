@@ -20,12 +20,15 @@ def embedding_layer(
     *,
     trainable: bool = True,
     seed: int | None = None,
+    init_std: float | None = None,
 ) -> torch.nn.Embedding:
     """A ``torch.nn.Embedding`` with one row per id of ``vocab``.
 
     Row 0 (``<pad>``) is zeros and stays so (``padding_idx=0``); the row of every token found in
-    ``vectors`` is a copy of its vector; the other rows are random, uniform in ±0.5/dim (seeded by
-    ``seed``, else from torch's global generator). ``trainable=False`` freezes the weights.
+    ``vectors`` is a copy of its vector; the other rows are random (seeded by ``seed``, else from
+    torch's global generator): normal with standard deviation ``init_std`` when it is given
+    (torch's own ``nn.Embedding`` uses 1.0), else uniform in ±0.5/dim (word2vec's start, small
+    next to trained vectors). ``trainable=False`` freezes the weights.
 
     Tokens are looked up by the vocabulary's strings as they are, so a vocabulary of lowercased
     ``norm`` forms only finds the lowercase words of cased vectors; build the vocabulary with the
@@ -42,7 +45,11 @@ def embedding_layer(
     # seed=None draws from torch's global generator, so torch.manual_seed (or spaCy's
     # fix_random_seed) makes the layer reproducible, as documented.
     generator = torch.Generator().manual_seed(seed) if seed is not None else None
-    weight = torch.empty(len(vocab), dim).uniform_(-0.5 / dim, 0.5 / dim, generator=generator)
+    weight = torch.empty(len(vocab), dim)
+    if init_std is None:
+        weight.uniform_(-0.5 / dim, 0.5 / dim, generator=generator)
+    else:
+        weight.normal_(0.0, float(init_std), generator=generator)
     copied = 0
     if vectors is not None:
         rows, sources = [], []
