@@ -164,12 +164,9 @@ def command(task: str, train_path: str | None, dev_path: str | None, out_dir: st
             if names[kind] or routed.get(kind):
                 name = names[kind] or selected[kind].name
                 setattr(config, kind, {"name": name, **routed.get(kind, {})})
-        if routed.get("tokenizer"):
-            if config.level is not None:
-                config.tokenizer = {"name": selected["tokenizer"].name}
-                config.level = None
-            config.tokenizer = {"name": selected["tokenizer"].name, **(config.tokenizer or {}),
-                                **routed["tokenizer"]}
+        if routed.get("tokenizer"):  # --level word -o tokenizer.X: the level's tokenizer, set
+            config.level = None
+            config.tokenizer = {"name": selected["tokenizer"].name, **routed["tokenizer"]}
         config.reader = routed.get("reader", {})
     result = train(config, out_dir=out_dir, resume=resume, progress=not quiet)
     if as_json:

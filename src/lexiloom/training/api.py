@@ -14,7 +14,7 @@ from typing import Any
 
 from lexiloom.errors import LexiloomError, ModelFileError, SettingsError
 from lexiloom.training import checkpoint, seeds
-from lexiloom.training.config import TrainConfig, assemble, load_label_map
+from lexiloom.training.config import TrainConfig, assemble, load_label_map, optimizer_block
 from lexiloom.training.corpus import check_labels, read_labelled, to_examples
 from lexiloom.training.loop import (
     CHECKPOINTS,
@@ -57,7 +57,7 @@ def make_optimizer(config: TrainConfig, lr: float, spacy_config: Any) -> Any:
     spaCy config's ``[training.optimizer]`` when it sets them (spaCy's defaults otherwise)."""
     from thinc.api import SGD, Adam
 
-    block = (spacy_config.get("training", {}) or {}).get("optimizer", {}) or {}
+    block = optimizer_block(spacy_config)
     common = {"L2": float(block.get("L2", 0.01)), "grad_clip": float(block.get("grad_clip", 1.0)),
               "use_averages": bool(block.get("use_averages", False)),
               "L2_is_weight_decay": bool(block.get("L2_is_weight_decay", True))}

@@ -114,11 +114,7 @@ class TrainConfig:
             raise bad(f"optimizer must be one of {', '.join(OPTIMIZERS)}, not {self.optimizer!r}")
         if self.device not in DEVICES:
             raise bad(f"device must be one of {', '.join(DEVICES)}, not {self.device!r}")
-        for name in ("epochs", "batch_size", "threads", "keep_checkpoints", "max_steps"):
-            value = getattr(self, name)
-            if value is not None and (not isinstance(value, int) or value < 1):
-                raise bad(f"{name} must be a positive integer, not {value!r}")
-        for name in ("bptt",):
+        for name in ("epochs", "batch_size", "threads", "keep_checkpoints", "max_steps", "bptt"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int) or value < 1):
                 raise bad(f"{name} must be a positive integer, not {value!r}")
@@ -286,16 +282,7 @@ def assemble_generator(config: TrainConfig) -> tuple[Any, str, dict[str, Any]]:
             block = dict(config.tokenizer or {})
             component["tokenizer"] = block.pop("name")
             component["tokenizer_settings"] = block
-    for kind in ("embedder", "encoder", "head"):
-        block = getattr(config, kind)
-        if block is None:
-            continue
-        current = dict(component.get(kind) or {})
-        if block.get("name") and block["name"] != current.get("name"):
-            current = {"name": block["name"],
-                       **_carried_settings(kind, block["name"], current)}
-        current.update(block)
-        component[kind] = current
+    apply_overrides(component, _overrides(config))
     resolved = resolve_training(config, spacy_config)
     component["seed"] = resolved["seed"]
     if config.dropout is not None:  # --dropout: the generator's dropout on its embeddings
@@ -345,17 +332,11 @@ def assemble(config: TrainConfig) -> tuple[Any, str, dict[str, Any]]:
     model = component.setdefault("model", {})
     if "exclusive_classes" in model:
         model["exclusive_classes"] = not config.multi_label
-    overrides = {k: getattr(config, k) for k in ("embedder", "encoder", "head")
-                 if getattr(config, k) is not None}
+    overrides = _overrides(config)
     if overrides and model.get("@architectures") != ARCHITECTURE:
         raise SettingsError(f"--embedder/--encoder/--head need a {ARCHITECTURE} classifier, but "
                             f"component {name!r} uses {model.get('@architectures')!r}")
-    for kind, block in overrides.items():
-        current = dict(model.get(kind) or {})
-        if block.get("name") and block["name"] != current.get("name"):
-            current = _carried_settings(kind, block["name"], current)
-        current.update(block)
-        model[kind] = current
+    apply_overrides(model, overrides)
     training = spacy_config.setdefault("training", {})
     resolved = resolve_training(config, spacy_config)
     training.update({"seed": resolved["seed"], "dropout": resolved["dropout"],
@@ -363,6 +344,28 @@ def assemble(config: TrainConfig) -> tuple[Any, str, dict[str, Any]]:
                      else resolved["epochs"], "max_steps": resolved["max_steps"] or 0,
                      "eval_frequency": resolved["eval_every"] or 200})
     return spacy_config, name, resolved
+
+
+def _overrides(config: TrainConfig) -> dict[str, dict[str, Any]]:
+    """The embedder/encoder/head blocks ``config`` sets."""
+    return {k: getattr(config, k) for k in ("embedder", "encoder", "head")
+            if getattr(config, k) is not None}
+
+
+def apply_overrides(target: Any, overrides: dict[str, dict[str, Any]]) -> None:
+    """Merge each override block into ``target[kind]`` (a model or generator block); a renamed
+    component keeps the old settings it also declares."""
+    for kind, block in overrides.items():
+        current = dict(target.get(kind) or {})
+        if block.get("name") and block["name"] != current.get("name"):
+            current = _carried_settings(kind, block["name"], current)
+        current.update(block)
+        target[kind] = current
+
+
+def optimizer_block(spacy_config: Any) -> dict[str, Any]:
+    """The spaCy config's ``[training.optimizer]`` section (empty when absent)."""
+    return dict((spacy_config.get("training", {}) or {}).get("optimizer", {}) or {})
 
 
 def _carried_settings(kind: str, name: str, current: dict[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from typing import Any
 from lexiloom.errors import CorpusError, ModelFileError, SettingsError
 from lexiloom.models.perplexity import LanguageModelScore, evaluate_language_model
 from lexiloom.training import checkpoint, seeds
-from lexiloom.training.config import TrainConfig, assemble
+from lexiloom.training.config import TrainConfig, assemble, optimizer_block
 from lexiloom.training.loop import (
     CHECKPOINTS,
     LoopState,
@@ -33,7 +33,7 @@ from lexiloom.training.pipeline import load_pipeline
 from lexiloom.training.text_stream import (
     ParallelStreams,
     carried_state_tensors,
-    document_texts,
+    encode_documents,
     read_documents,
     read_stream,
     state_from_tensors,
@@ -160,7 +160,7 @@ def make_torch_optimizer(config: TrainConfig, module: Any, lr: float,
     and the L2 weight decay come from the spaCy config's ``[training.optimizer]``."""
     import torch
 
-    block = (spacy_config.get("training", {}) or {}).get("optimizer", {}) or {}
+    block = optimizer_block(spacy_config)
     params = [p for p in module.parameters() if p.requires_grad]
     decay = float(block.get("L2", 0.0) or 0.0)
     if config.optimizer == "sgd":
@@ -171,8 +171,7 @@ def make_torch_optimizer(config: TrainConfig, module: Any, lr: float,
 
 
 def _grad_clip(spacy_config: Any) -> float:
-    block = (spacy_config.get("training", {}) or {}).get("optimizer", {}) or {}
-    return float(block.get("grad_clip", 1.0) or 0.0)
+    return float(optimizer_block(spacy_config).get("grad_clip", 1.0) or 0.0)
 
 
 def _detach(state: Any) -> Any:
@@ -205,11 +204,14 @@ def train_language_model(cfg: TrainConfig, out: Path, *, progress: bool) -> Trai
     seeds.seed_everything(int(resolved["seed"]))
     nlp = build_nlp(spacy_config)
     generator = nlp.get_pipe(component)
-    if next(read_documents(cfg.train, generator.documents, encoding=cfg.encoding), None) is None:
+    documents = list(read_documents(cfg.train, generator.documents, encoding=cfg.encoding))
+    if not documents:
         raise CorpusError(f"{cfg.train}: the text file is empty; pass a file with text in it")
-    generator.initialize(texts=document_texts(cfg.train, generator.documents,
-                                              encoding=cfg.encoding), nlp=nlp)
-    train_ids, dev_ids = _read_streams(cfg, generator)
+    # The file is read once; its text feeds the vocabulary, then the ids.
+    generator.initialize(texts=(block for blocks in documents for block in blocks), nlp=nlp)
+    train_ids = encode_documents(generator.tokenizer, generator.token_vocab, documents)
+    del documents
+    dev_ids = _read_stream(cfg, generator, cfg.dev)
     generator.module.to(device)
     streams = ParallelStreams(train_ids, batch=int(resolved["batch_size"]),
                               bptt=int(resolved["bptt"]))
@@ -238,7 +240,7 @@ def resume_language_model(found: checkpoint.Checkpoint, cfg: TrainConfig, out: P
     nlp = load_pipeline(found.model_dir)
     generator = nlp.get_pipe(component)
     generator.module.to(device)
-    train_ids, dev_ids = _read_streams(cfg, generator)
+    train_ids, dev_ids = (_read_stream(cfg, generator, path) for path in (cfg.train, cfg.dev))
     settings = found.state["settings"]
     streams = ParallelStreams(train_ids, batch=int(settings["batch_size"]),
                               bptt=int(settings["bptt"]))
@@ -261,10 +263,10 @@ def resume_language_model(found: checkpoint.Checkpoint, cfg: TrainConfig, out: P
     return trainer.run(state, resumed_from=found.step)
 
 
-def _read_streams(cfg: TrainConfig, generator: Any) -> tuple[Any, Any]:
-    return tuple(read_stream(path, generator.tokenizer, generator.token_vocab,
-                             generator.documents, encoding=cfg.encoding)
-                 for path in (cfg.train, cfg.dev))  # type: ignore[return-value]
+def _read_stream(cfg: TrainConfig, generator: Any, path: str) -> Any:
+    """The ids of the text file ``path`` as the generator reads it."""
+    return read_stream(path, generator.tokenizer, generator.token_vocab, generator.documents,
+                       encoding=cfg.encoding)
 
 
 __all__ = ["LanguageModelTrainer", "learning_rate", "make_torch_optimizer",

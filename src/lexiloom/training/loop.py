@@ -105,7 +105,6 @@ class Trainer:
         self.optimizer = optimizer
         self.settings = settings
         self.out_dir = out_dir
-        self.batch_size = int(settings["batch_size"])
         self.batches_per_epoch = self.count_batches()
         total = int(settings["epochs"]) * self.batches_per_epoch
         if settings.get("max_steps"):

@@ -37,6 +37,7 @@ from spacy.vocab import Vocab as SpacyVocab
 
 from lexiloom import atomic, registry
 from lexiloom.errors import LexiloomError, ModelFileError, SettingsError
+from lexiloom.training.text_stream import documents_mode
 from lexiloom.vocab import Vocab
 
 FORMAT = "lexiloom.TextGenerator"
@@ -113,8 +114,6 @@ class TextGenerator:
             _non_negative_int("seed", seed)
         self.seed = seed
         self.annotate_tokens = _non_negative_int("annotate_tokens", annotate_tokens)
-        from lexiloom.training.text_stream import documents_mode
-
         self.documents = documents_mode(documents, self.tokenizer_name)
         """How a text file is cut into documents for training and evaluation (``file`` or
         ``lines``; see :mod:`lexiloom.training.text_stream`)."""
