@@ -79,6 +79,7 @@ from lexiloom.spacy.docs_to_ids import (
 )
 from lexiloom.spacy.requirements import register_callback
 from lexiloom.spacy.serialize import deserialize_model, serialize_model
+from lexiloom.spacy.torch_shim import InPlaceUpdateShim
 from lexiloom.spacy.worker_threads import limit_threads_in_worker
 from lexiloom.vocab import Vocab
 
@@ -127,6 +128,7 @@ def text_classifier_v1(
         serialize_model=serialize_model,
         deserialize_model=deserialize_model,
     )
+    wrapper.shims[0] = _new_shim(None)  # thinc's update chains tensors per step: see torch_shim
     model: Model[list[Doc], Floats2d] = Model(
         "lexiloom_textcat",
         _forward,
@@ -247,7 +249,7 @@ def _without_name(settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def _new_shim(module: Any) -> PyTorchShim:
-    return PyTorchShim(module, serialize_model=serialize_model,
+    return InPlaceUpdateShim(module, serialize_model=serialize_model,
                        deserialize_model=deserialize_model)
 
 

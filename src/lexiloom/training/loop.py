@@ -286,7 +286,7 @@ class ClassifierTrainer(Trainer):
     def step(self, batch: list[Any]) -> float:
         """One optimisation step on ``batch`` (spaCy ``Example`` objects); returns its loss.
 
-        Data-parallel training would split this into ``nlp.update(..., sgd=None)``, an
+        Data-parallel training would split this into ``nlp.update(..., sgd=False)``, an
         all-reduce of the gradients, then ``finish_update(optimizer)`` per component.
         """
         losses: dict[str, float] = {}
