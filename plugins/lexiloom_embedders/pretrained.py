@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ PRETRAINED_DEFAULTS: dict[str, Any] = {
     "limit": None,
     "trainable": False,
     "seed": None,
+    "extend_vocab": True,
 }
 
 
@@ -28,6 +30,8 @@ class PretrainedEmbedder:
     """Rows copied from the vectors in ``path`` (word2vec text/binary or GloVe; ``format``
     detected when ``None``; ``limit`` keeps the first N vectors). Vocabulary words missing from
     the file get random rows (seeded by ``seed``); ``trainable`` fine-tunes all rows.
+    ``extend_vocab`` offers the file's words to a classifier's vocabulary
+    (:meth:`vocabulary_words`), so words never seen in training keep their vectors.
 
     The file is checked to exist when the embedder is made, read on first use (``dim`` reads
     only its first line); ``vectors`` is the loaded :class:`~lexiloom.vectors.KeyedVectors`.
@@ -35,7 +39,7 @@ class PretrainedEmbedder:
 
     def __init__(self, path: str | os.PathLike[str] | None = None, format: str | None = None,
                  limit: int | None = None, trainable: bool = False,
-                 seed: int | None = None) -> None:
+                 seed: int | None = None, extend_vocab: bool = True) -> None:
         if path is None or str(path) == "":
             raise SettingsError("embedder 'pretrained' needs a vectors file: set path (e.g. "
                                 "-o path=vectors.txt) to a word2vec text/binary or GloVe file")
@@ -55,6 +59,10 @@ class PretrainedEmbedder:
         if not isinstance(trainable, bool):
             raise SettingsError(f"embedder 'pretrained' setting 'trainable' must be true or "
                                 f"false, not {trainable!r}")
+        if not isinstance(extend_vocab, bool):
+            raise SettingsError(f"embedder 'pretrained' setting 'extend_vocab' must be true or "
+                                f"false, not {extend_vocab!r}")
+        self.extend_vocab = extend_vocab
         self.format = format
         self.limit = limit
         self.trainable = trainable
@@ -66,9 +74,7 @@ class PretrainedEmbedder:
     def vectors(self) -> KeyedVectors:
         """The vectors of ``path``, loaded on first access."""
         if self._vectors is None:
-            from lexiloom.vectors import KeyedVectors
-
-            self._vectors = KeyedVectors.load(self.path, format=self.format, limit=self.limit)
+            self._vectors = _load(self.path, self.format, self.limit)
             self._dim = self._vectors.dim
         return self._vectors
 
@@ -86,13 +92,37 @@ class PretrainedEmbedder:
         return embedding_layer(vocab, self.dim, self.vectors, trainable=self.trainable,
                                seed=self.seed)
 
+    def vocabulary_words(self, form: str) -> list[str]:
+        """The file's words, in file order, that a vocabulary of ``form`` can hold (for
+        ``norm``, the lowercase ones); none when ``extend_vocab`` is off."""
+        if not self.extend_vocab:
+            return []
+        words = self.vectors.index_to_key
+        return [w for w in words if w == w.lower()] if form == "norm" else list(words)
+
     def to_config(self) -> dict[str, Any]:
         """The settings, accepted back by the constructor."""
         return {"path": str(self.path), "format": self.format, "limit": self.limit,
-                "trainable": self.trainable, "seed": self.seed}
+                "trainable": self.trainable, "seed": self.seed,
+                "extend_vocab": self.extend_vocab}
 
     def __repr__(self) -> str:
         return f"PretrainedEmbedder(path={str(self.path)!r}, trainable={self.trainable})"
+
+
+def _load(path: Path, format: str | None, limit: int | None) -> KeyedVectors:
+    """The vectors of ``path``, loaded once per file version (the vocabulary and the layer of
+    one classifier both read them)."""
+    stat = path.stat()
+    return _load_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size, format, limit)
+
+
+@functools.lru_cache(maxsize=2)
+def _load_cached(path: str, mtime_ns: int, size: int, format: str | None,
+                 limit: int | None) -> KeyedVectors:
+    from lexiloom.vectors import KeyedVectors
+
+    return KeyedVectors.load(path, format=format, limit=limit)
 
 
 def _peek_dim(path: Path, format: str | None) -> int:

@@ -82,6 +82,11 @@ class Embedder(Protocol):
     zero vector) to vectors of size ``dim``; rows are random, or initialised from the vectors the
     embedder was given (``trainable`` decides whether they are fine-tuned). Embedders that can learn
     vectors (Word2Vec, GloVe) also implement :class:`VectorTrainer`.
+
+    Optional: ``vocabulary_words(form) -> list[str]``, words the embedder has vectors for (in the
+    vocabulary ``form``, ``"norm"`` or ``"text"``); a text classifier appends them to the
+    vocabulary it builds from its training corpus, so words unseen in training keep their
+    vectors (``pretrained`` offers its file's words).
     """
 
     dim: int

@@ -75,6 +75,22 @@ class Vocab:
             kept = kept[:max_size]
         return cls(kept, form=form, counts={t: counter[t] for t in kept})
 
+    def extended(self, tokens: Iterable[str], *, max_size: int | None = None) -> Vocab:
+        """A copy with ``tokens`` not yet in it appended in order (count 0), until it holds
+        ``max_size`` tokens (specials not counted). Ids of the existing tokens do not change.
+        """
+        kept = self._itos[len(SPECIALS):]
+        room = None if max_size is None else max(max_size - len(kept), 0)
+        added: list[str] = []
+        seen = set(self._stoi)
+        for token in tokens:
+            if room is not None and len(added) >= room:
+                break
+            if token not in seen:
+                seen.add(token)
+                added.append(token)
+        return type(self)(kept + added, form=self.form, counts=self.counts)
+
     def __len__(self) -> int:
         return len(self._itos)
 

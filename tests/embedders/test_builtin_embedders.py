@@ -32,7 +32,7 @@ def test_both_embedders_are_registered_with_described_defaults() -> None:
     assert dict(registry.embedders.get("trainable").defaults) == {"dim": 100, "seed": None,
                                                                   "init_std": 1.0}
     assert set(registry.embedders.get("pretrained").defaults) == {
-        "path", "format", "limit", "trainable", "seed"}
+        "path", "format", "limit", "trainable", "seed", "extend_vocab"}
     assert registry.embedders.get("pretrained").description
 
 
@@ -68,7 +68,7 @@ def test_pretrained_embedder_copies_rows_and_is_frozen_by_default(vectors_file: 
     assert tuned.build(VOCAB).weight.requires_grad and len(tuned.vectors) == 1
     config = tuned.to_config()
     assert config == {"path": str(vectors_file), "format": None, "limit": 1,
-                      "trainable": True, "seed": 1}
+                      "trainable": True, "seed": 1, "extend_vocab": True}
     assert registry.embedders.create("pretrained", **config).to_config() == config
 
 

@@ -202,8 +202,23 @@ def set_vocab(model: Model, vocab: Vocab) -> None:
 
 def build_vocab_for(model: Model, docs: Iterable[Doc]) -> Vocab:
     """A vocabulary of ``docs`` under the model's ``vocab`` settings (token attribute,
-    ``min_count``, ``max_size``), ready for :func:`set_vocab`."""
-    return build_vocab(docs, _lexiloom_node(model).attrs["lexiloom_spec"]["vocab"])
+    ``min_count``, ``max_size``), extended with the embedder's own words (see
+    :func:`add_embedder_words`), ready for :func:`set_vocab`."""
+    spec = _lexiloom_node(model).attrs["lexiloom_spec"]
+    return add_embedder_words(build_vocab(docs, spec["vocab"]), spec)
+
+
+def add_embedder_words(vocab: Vocab, spec: dict[str, Any]) -> Vocab:
+    """``vocab`` with the words the spec's embedder offers (an embedder with a
+    ``vocabulary_words(form)`` method, such as ``pretrained`` with its vectors file's words)
+    appended after the corpus words, up to the vocabulary's ``max_size``: words never seen in
+    training then keep their vectors instead of all reading as ``<unk>``."""
+    entry = spec["embedder"]
+    embedder = registry.embedders.create(entry["name"], **_without_name(entry))
+    offer = getattr(embedder, "vocabulary_words", None)
+    if offer is None:
+        return vocab
+    return vocab.extended(offer(vocab.form), max_size=spec["vocab"]["max_size"])
 
 
 def get_vocab(model: Model) -> Vocab | None:
@@ -276,8 +291,10 @@ def _initial_vocab(model: Model, X: list[Doc] | None) -> Vocab:
         if not X:
             raise SettingsError("building the vocabulary from vocab_corpus needs the example "
                                 "docs passed to initialize (for their spaCy vocab)")
-        return build_vocab(corpus_docs(corpus, X[0].vocab), settings)
-    return build_vocab(X or [], settings)
+        vocab = build_vocab(corpus_docs(corpus, X[0].vocab), settings)
+    else:
+        vocab = build_vocab(X or [], settings)
+    return add_embedder_words(vocab, model.attrs["lexiloom_spec"])
 
 
 def _seeded(spec: dict[str, Any]) -> dict[str, Any]:
@@ -345,6 +362,7 @@ def _convert_outputs(model: Model, X_logits: Any, is_train: bool) -> tuple[Any, 
 
 __all__ = [
     "ARCHITECTURE",
+    "add_embedder_words",
     "build_vocab_for",
     "get_module",
     "get_vocab",
