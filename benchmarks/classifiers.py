@@ -174,24 +174,15 @@ def run_lexiloom(ds: Dataset, encoder: str, seed: int, work: Path, args: Any) ->
     if args.quick:
         overrides = {"encoder": {**enc, "hidden_size": 16},
                      "embedder": {"name": "trainable", "dim": 16}}
+    if args.vectors:
+        overrides["embedder"] = {"name": "pretrained", "path": args.vectors, "trainable": True}
     for option in args.set or ():
         key, _, raw = option.partition("=")
         kind, _, name = key.partition(".")
         block = overrides.setdefault(kind, dict(model.get(kind) or {}))
         block[name] = json.loads(raw)
-    config_path, task = ds.config, ds.task
-    if args.vectors:
-        overrides["embedder"] = {"name": "pretrained", "path": args.vectors, "trainable": True}
-        if base["components"][component]["factory"] == "lexiloom_sentiment":
-            # lexiloom_sentiment's factory default fills 'dim' into any embedder block (spaCy
-            # merges a factory's default dicts), which 'pretrained' refuses: train the same
-            # model as a textcat (a sentiment head is a classification head over polarities).
-            base["components"][component]["factory"] = "textcat"
-            base["components"][component]["model"]["head"]["name"] = "classification"
-            config_path, task = work / "textcat.cfg", "classify"
-            base.to_disk(config_path)
     return train_and_score(ds, seed, work / f"lexiloom-{encoder}-{seed}", args,
-                           config=config_path, task=task, overrides=overrides)
+                           config=ds.config, task=ds.task, overrides=overrides)
 
 
 def train_and_score(ds: Dataset, seed: int, out: Path, args: Any, *, config: Path, task: str,
