@@ -16,8 +16,9 @@ Systems:
 - ``lexiloom-lstm`` / ``lexiloom-gru``: ``lexiloom.training.train`` with the shipped config
   (``configs/sentiment_binary.cfg`` for SST-2, ``configs/topics_multiclass.cfg`` for TREC,
   i.e. what ``lexiloom train`` does without model flags) and the encoder named; the model is
-  ``model-best``. ``--vectors FILE`` initialises the embedding from word vectors (the
-  ``pretrained`` embedder, fine-tuned).
+  ``model-best``. ``--vectors FILE`` takes the embedding from word vectors (the
+  ``pretrained`` embedder: frozen, its vocabulary extended with the file's words; ``--set
+  embedder.trainable=true`` fine-tunes them).
 - ``spacy-bow`` / ``spacy-ensemble``: ``python -m spacy train`` on configs made by
   ``spacy init config -p textcat -o efficiency`` (TextCatBOW) and ``-o accuracy``
   (TextCatEnsemble, ``include_static_vectors = false``, ``initialize.vectors = null``), data
@@ -175,7 +176,7 @@ def run_lexiloom(ds: Dataset, encoder: str, seed: int, work: Path, args: Any) ->
         overrides = {"encoder": {**enc, "hidden_size": 16},
                      "embedder": {"name": "trainable", "dim": 16}}
     if args.vectors:
-        overrides["embedder"] = {"name": "pretrained", "path": args.vectors, "trainable": True}
+        overrides["embedder"] = {"name": "pretrained", "path": args.vectors}  # frozen
     for option in args.set or ():
         key, _, raw = option.partition("=")
         kind, _, name = key.partition(".")
@@ -424,7 +425,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--max-steps", type=int, help="Cap lexiloom and spaCy training steps.")
     parser.add_argument("--vectors", help="Word vectors for the lexiloom embedding "
-                        "(the 'pretrained' embedder, fine-tuned).")
+                        "(the 'pretrained' embedder: frozen, vocabulary extended with "
+                        "the file's words).")
     parser.add_argument("--set", action="append", metavar="KIND.KEY=JSON",
                         help="Change a lexiloom model setting, e.g. --set encoder.dropout=0.3 "
                         "(repeatable; KIND: embedder, encoder, head).")
