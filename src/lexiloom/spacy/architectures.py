@@ -285,16 +285,11 @@ def _init(model: Model, X: list[Doc] | None = None, Y: Floats2d | None = None) -
 
 
 def _initial_vocab(model: Model, X: list[Doc] | None) -> Vocab:
-    settings = model.attrs["lexiloom_spec"]["vocab"]
     corpus = model.attrs["vocab_corpus"]
-    if corpus:
-        if not X:
-            raise SettingsError("building the vocabulary from vocab_corpus needs the example "
-                                "docs passed to initialize (for their spaCy vocab)")
-        vocab = build_vocab(corpus_docs(corpus, X[0].vocab), settings)
-    else:
-        vocab = build_vocab(X or [], settings)
-    return add_embedder_words(vocab, model.attrs["lexiloom_spec"])
+    if corpus and not X:
+        raise SettingsError("building the vocabulary from vocab_corpus needs the example "
+                            "docs passed to initialize (for their spaCy vocab)")
+    return build_vocab_for(model, corpus_docs(corpus, X[0].vocab) if corpus else X or [])
 
 
 def _seeded(spec: dict[str, Any]) -> dict[str, Any]:
