@@ -34,7 +34,8 @@ training text, tokenised like the classifiers' input (spaCy's English tokenizer,
 Per system and dataset: test accuracy mean ± sd over the seeds, training wall time (mean, s)
 and inference docs/s on the test set (``nlp.pipe`` batch 256, or ``model.predict`` on the list).
 ``--max-steps N`` caps the lexiloom and spaCy training steps (for a budget run; the table says
-so). ``--threads`` sets torch/BLAS threads for every system (default 1).
+so). ``--threads`` sets torch/BLAS threads for every system (default: the cores this process may
+use, as lexiloom ships; the published tables say which count they ran with).
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from lexiloom.threads import usable_cores
 
 REPO = Path(__file__).resolve().parent.parent
 SYSTEMS = ("lexiloom-lstm", "lexiloom-gru", "spacy-bow", "spacy-ensemble", "fasttext",
@@ -422,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--datasets", default=",".join(DATASETS))
     parser.add_argument("--systems", default=",".join(SYSTEMS))
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=usable_cores())
     parser.add_argument("--max-steps", type=int, help="Cap lexiloom and spaCy training steps.")
     parser.add_argument("--vectors", help="Word vectors for the lexiloom embedding "
                         "(the 'pretrained' embedder: frozen, vocabulary extended with "

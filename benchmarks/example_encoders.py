@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--encoders", default=",".join(ENCODERS),
                         help=f"Comma-separated, from {', '.join(ENCODERS)}.")
     parser.add_argument("--seeds", type=int, default=3, help="Seeds per system (0, 1, ...).")
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=common.default_threads())
     parser.add_argument("--max-steps", type=int, help="Cap the training steps of every run.")
     parser.add_argument("--quick", action="store_true", help="Tiny slices, 1 seed, tiny models.")
     parser.add_argument("--limit", type=int, help="At most this many texts per split.")

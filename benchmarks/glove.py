@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import REPO, corpus_path, cpu_model, mean_sd
+from common import REPO, corpus_path, cpu_model, default_threads, mean_sd
 
 DEFAULT_CORPUS = Path("wikitext-2") / "wiki.train.tokens"
 METRICS = (
@@ -144,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--x-max", type=float, default=100.0,
                         help="weighting cutoff x_max (default 100, the paper's; the reference "
                              "tool's demo uses 10 on its small corpus)")
-    parser.add_argument("--workers", type=int, default=2, help="training threads (default 2)")
+    parser.add_argument("--workers", "--threads", type=int, default=default_threads(),
+                        help="training threads (default: the cores this process may use)")
     parser.add_argument("--analogies", help="analogy file (default: gensim's questions-words)")
     parser.add_argument("--pairs", help="word-pairs file (default: gensim's wordsim353.tsv)")
     parser.add_argument("--quick", action="store_true",

@@ -7,6 +7,9 @@
 - The root click group ``lexiloom.cli.cli`` gets its commands and its "plugin commands added" flag
   back after each test, so commands added by fake plugins do not leak into other tests.
 - ``fake_dist`` (from :mod:`fakedist`) makes temporary plugin distributions visible without pip.
+- Oracle tests (``@pytest.mark.oracle``, :mod:`oracles`): a skip fails under
+  ``LEXILOOM_REQUIRE_ORACLES=1``; the summary counts them, says which kernels are built and
+  prints the random-order seed (pytest-randomly) to repeat the run's order.
 """
 
 from __future__ import annotations
@@ -16,7 +19,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from builtin_kernels import BUILT_IN_KERNELS
 from fakedist import fake_dist  # noqa: F401  (fixture, re-exported for every test)
+from oracles import (  # noqa: F401  (hooks, registered by being in this module)
+    pytest_runtest_logreport,
+    pytest_runtest_makereport,
+    write_summary,
+)
 
 from lexiloom import plugins
 
@@ -50,3 +59,14 @@ def _isolated_plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             group.__dict__.pop("_plugin_commands_added", None)
         else:
             group._plugin_commands_added = added
+
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    seed = getattr(config.option, "randomly_seed", None)
+    if seed is not None and config.pluginmanager.has_plugin("randomly"):
+        terminalreporter.write_line(f"random order: repeat it with --randomly-seed={seed}")
+    write_summary(terminalreporter)
+    listing = ", ".join(f"{k.plugin} {'built' if k.built() else 'NOT BUILT'}"
+                        for k in BUILT_IN_KERNELS)
+    terminalreporter.write_line(f"compiled kernels: {listing}")

@@ -513,7 +513,7 @@ def test_example_plugin_tokenizer_from_the_command_line(example_plugin):
 
 
 def test_example_plugin_tokenizer_from_a_spacy_config(example_plugin):
-    spacy = pytest.importorskip("spacy")
+    import spacy
     config = documented_block("[nlp.tokenizer]").replace("min_length = 1", "min_length = 2")
     nlp = spacy.blank("en", config=thinc_config("[nlp]\n\n" + config))
     doc = nlp("Hi, you!")

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from lexiloom.errors import CorpusError
+from lexiloom.kernels import Kernel
 from lexiloom_glove import fallback
 
 RECORD = np.dtype([("key", "<i8"), ("value", "<f8")])
@@ -69,13 +70,14 @@ class Cooccurrence:
                 for r, c, v in zip(self.rows, self.cols, self.values, strict=True)}
 
 
+KERNEL = Kernel("glove", "lexiloom_glove._kernel", "about 55 times (one thread)")
+"""The compiled counting and training kernel (``_kernel.c``); see :mod:`lexiloom.kernels`."""
+
+
 def load_kernel() -> ModuleType | None:
-    """The compiled kernel, or ``None`` when it was not built (the numpy fallback is used)."""
-    try:
-        from lexiloom_glove import _kernel
-    except ImportError:
-        return None
-    return _kernel
+    """The compiled kernel, or ``None`` (after a warning) when it was not built: the numpy
+    fallback is used."""
+    return KERNEL.load()
 
 
 def table_capacity(memory_mb: float, window: int) -> int:

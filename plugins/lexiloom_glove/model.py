@@ -20,7 +20,8 @@ setting                   default  reference flag and meaning
 ``symmetric``             True     ``-symmetric``: count left and right context
 ``distance_weighting``    True     ``-distance-weighting``: a pair at distance d counts 1/d
 ``seed``                  1        ``-seed``: initial parameters and the record shuffle
-``workers``               2        ``-threads``: training threads (Hogwild)
+``workers``               cores    ``-threads``: training threads (Hogwild); default: the cores
+                                   this process may use (:mod:`lexiloom.threads`)
 ``memory_mb``             512      ``-memory``: budget of the counting structures, in MiB
 ``progress``              False    show a progress line (words/s, records/s) on stderr
 ``vectors``               None     a vectors file for :meth:`GloVe.build` before any ``fit``
@@ -38,6 +39,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from lexiloom.errors import CorpusError, SettingsError
+from lexiloom.threads import resolve_threads
 from lexiloom_glove import cooccurrence as counting
 from lexiloom_glove import training
 from lexiloom_glove.progress import Progress
@@ -94,7 +96,7 @@ class GloVe:
         symmetric: bool = True,
         distance_weighting: bool = True,
         seed: int = 1,
-        workers: int = 2,
+        workers: int | None = None,
         memory_mb: float = 512,
         progress: bool = False,
         vectors: str | None = None,
@@ -111,7 +113,7 @@ class GloVe:
         self.symmetric = _flag("symmetric", symmetric)
         self.distance_weighting = _flag("distance_weighting", distance_weighting)
         self.seed = _integer("seed", seed, 0)
-        self.workers = _integer("workers", workers, 1)
+        self.workers = resolve_threads(workers, "glove setting 'workers'", limit=False)
         self.memory_mb = _number("memory_mb", memory_mb, exclusive_min=0.0)
         self.progress = _flag("progress", progress)
         if vectors is not None and not isinstance(vectors, str):

@@ -21,7 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "symmetric": True,
     "distance_weighting": True,
     "seed": 1,
-    "workers": 2,
+    "workers": None,
     "memory_mb": 512,
     "progress": False,
     "vectors": None,

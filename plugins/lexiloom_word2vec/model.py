@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from lexiloom.errors import CorpusError, SettingsError
+from lexiloom.kernels import Kernel
 from lexiloom_word2vec import fallback
 from lexiloom_word2vec.settings import DEFAULTS, validate
 from lexiloom_word2vec.training import Job, Progress, iter_jobs, run_jobs, seeded_weights
@@ -32,13 +33,9 @@ if TYPE_CHECKING:
     from lexiloom.vocab import Vocab
 
 
-def kernel_train_job() -> Any:
-    """The compiled ``train_job``, or ``None`` when the extension was not built."""
-    try:
-        from lexiloom_word2vec import _kernel
-    except ImportError:
-        return None
-    return _kernel.train_job
+KERNEL = Kernel("word2vec", "lexiloom_word2vec._kernel",
+                "about 80 times (one thread; more with more threads)")
+"""The compiled training kernel (``_kernel.c``); see :mod:`lexiloom.kernels`."""
 
 
 class Word2Vec:
@@ -47,16 +44,17 @@ class Word2Vec:
     ``sg`` chooses skip-gram (else CBOW); ``negative`` noise words per example (0: none) and/or
     ``hs`` hierarchical softmax; ``sample`` subsamples frequent words; ``window`` is shrunk at
     random per word when ``shrink_windows``; the learning rate decays linearly from ``alpha`` to
-    ``min_alpha`` over all ``epochs``; ``workers`` threads train in parallel. ``vector_size`` is
-    accepted as gensim's name for ``dim``. ``backend`` is ``"auto"`` (compiled kernel if built,
-    else Python), ``"kernel"`` or ``"python"`` (slow; the same results).
+    ``min_alpha`` over all ``epochs``; ``workers`` threads train in parallel (default: the cores
+    this process may use, :func:`lexiloom.threads.usable_cores`; gensim's default is 3).
+    ``vector_size`` is accepted as gensim's name for ``dim``. ``backend`` is ``"auto"`` (compiled
+    kernel if built, else Python), ``"kernel"`` or ``"python"`` (slow; the same results).
     """
 
     def __init__(
         self, *, sg: bool = False, dim: int = 100, window: int = 5, negative: int = 5,
         hs: bool = False, sample: float = 1e-3, alpha: float = 0.025, min_alpha: float = 0.0001,
         min_count: int = 5, max_vocab_size: int | None = None, epochs: int = 5, seed: int = 1,
-        workers: int = 3, ns_exponent: float = 0.75, cbow_mean: bool = True,
+        workers: int | None = None, ns_exponent: float = 0.75, cbow_mean: bool = True,
         shrink_windows: bool = True, batch_words: int = 10000, progress: bool = False,
         vectors: str | None = None, backend: str = "auto", vector_size: int | None = None,
     ) -> None:
@@ -81,13 +79,14 @@ class Word2Vec:
 
     @staticmethod
     def _backend(name: str) -> Any:
-        kernel = kernel_train_job()
-        if name == "kernel" and kernel is None:
-            raise SettingsError("the compiled word2vec kernel is not built; reinstall lexiloom "
-                                "with a C compiler available, or use backend=python")
-        if name == "python" or kernel is None:
+        if name == "python":
             return fallback.train_job
-        return kernel
+        if name == "kernel" and not KERNEL.built():
+            raise SettingsError("backend=kernel: the compiled word2vec kernel is not built; "
+                                "reinstall lexiloom with a C compiler available, or use "
+                                "backend=python")
+        kernel = KERNEL.load()
+        return fallback.train_job if kernel is None else kernel.train_job
 
     @property
     def backend(self) -> str:

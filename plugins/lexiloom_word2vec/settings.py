@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from lexiloom.errors import SettingsError
+from lexiloom.threads import resolve_threads
 
 DEFAULTS: dict[str, Any] = {
     "sg": False,
@@ -23,7 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "max_vocab_size": None,
     "epochs": 5,
     "seed": 1,
-    "workers": 3,
+    "workers": None,
     "ns_exponent": 0.75,
     "cbow_mean": True,
     "shrink_windows": True,
@@ -53,7 +54,8 @@ def validate(settings: dict[str, Any]) -> dict[str, Any]:
     _int(s, "negative", 0)
     _int(s, "min_count", 1)
     _int(s, "epochs", 1)
-    _int(s, "workers", 1)
+    s["workers"] = resolve_threads(s["workers"], "word2vec setting 'workers'",
+                                   limit=False)
     _int(s, "batch_words", 1)
     _int(s, "seed", 0)
     if s["max_vocab_size"] is not None:

@@ -54,6 +54,10 @@ class CorpusFormatError(CorpusError):
         super().__init__(f"{where}: {reason}")
 
 
+class KernelMissingError(LexiloomError):
+    """A plugin's compiled kernel is not built while ``LEXILOOM_REQUIRE_KERNELS=1`` requires it."""
+
+
 class ModelFileError(LexiloomError):
     """A saved model or vocabulary file that is missing, corrupt or of an unknown version."""
 
@@ -61,6 +65,7 @@ class ModelFileError(LexiloomError):
 __all__ = [
     "CorpusError",
     "CorpusFormatError",
+    "KernelMissingError",
     "LexiloomError",
     "ModelFileError",
     "PluginError",

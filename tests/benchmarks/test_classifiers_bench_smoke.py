@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from oracles import reference
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "benchmarks" / "classifiers.py"
@@ -16,12 +17,12 @@ CORPORA = Path(os.environ.get("LEXILOOM_CORPORA", REPO.parent / "shared" / "corp
 
 
 @pytest.mark.slow
+@pytest.mark.oracle
 def test_quick_benchmark_prints_a_row_per_dataset_and_system(tmp_path) -> None:
     if not ((CORPORA / "sst2").is_dir() and (CORPORA / "trec").is_dir()):
         pytest.skip(f"SST-2/TREC not found under {CORPORA} (set LEXILOOM_CORPORA)")
-    systems = ["lexiloom-lstm", "spacy-bow"]
-    if importlib.util.find_spec("fasttext") is not None:
-        systems.append("fasttext-bigrams")
+    reference("fasttext")
+    systems = ["lexiloom-lstm", "spacy-bow", "fasttext-bigrams"]
     result = subprocess.run(
         [sys.executable, str(SCRIPT), "--quick", "--quiet", "--corpora", str(CORPORA),
          "--systems", ",".join(systems), "--json", str(tmp_path / "r.json")],

@@ -8,13 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
-
-pytest.importorskip("gensim")
+from oracles import reference
 
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "word2vec_vs_gensim.py"
 
 
+@pytest.mark.oracle
 def test_quick_benchmark_prints_a_table_with_ratios_for_cbow_and_skip_gram(tmp_path):
+    reference("gensim")
     rnd = random.Random(0)
     words = ["king", "queen", "man", "woman", "boy", "girl", "paris", "france", "rome", "italy"]
     lines = [" ".join(rnd.choice(words) for _ in range(12)) for _ in range(300)]

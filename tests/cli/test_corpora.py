@@ -157,7 +157,6 @@ def test_convert_json_output_and_same_seed_same_split(tmp_path: Path) -> None:
 
 
 def test_convert_with_a_lexiloom_tokenizer_and_settings(tmp_path: Path) -> None:
-    pytest.importorskip("lexiloom.spacy.tokenizer", reason="make_nlp not written yet")
     source = tmp_path / "c.jsonl"
     write_corpus([Record("Hello, World", ("x",))], source)
     out = tmp_path / "o.spacy"

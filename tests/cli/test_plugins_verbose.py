@@ -18,7 +18,6 @@ from plugin_sources import GOOD_TOKENIZER, HELLO_COMMAND
 
 import lexiloom
 from lexiloom import plugins, registry
-from lexiloom.cli import cli
 from lexiloom.errors import PluginError
 
 GOOD = GOOD_TOKENIZER
@@ -95,7 +94,6 @@ def test_verbose_describes_built_in_components():
 def test_verbose_shows_a_command_with_its_help(fake_dist, monkeypatch):
     install(fake_dist, "cmd-dist", "cmd", COMMAND)
     monkeypatch.setenv(plugins.PLUGINS_ENV, "cmd")
-    monkeypatch.setattr(cli, "_plugin_commands_added", False)  # mount this test's plugin commands
     result = run("plugins", "--verbose")
     assert "commands:\n    hello  Greet WHO (added by a plugin)." in block(result.output, "cmd")
 

@@ -147,9 +147,6 @@ def test_shorthand_for_a_setting_the_embedder_lacks_is_refused(corpus, tmp_path)
 def test_train_is_reachable_through_the_lexiloom_command_line(corpus, tmp_path):
     from lexiloom.cli import cli
 
-    vectors_group = cli.commands.get("vectors")
-    if vectors_group is None or "train" not in getattr(vectors_group, "commands", {}):
-        pytest.skip("'vectors train' is not mounted on the lexiloom command line yet")
     out = tmp_path / "v.txt"
     result = CliRunner().invoke(cli, ["vectors", "train", str(corpus), "--min-count", "1",
                                       "--epochs", "1", "--out", str(out)])

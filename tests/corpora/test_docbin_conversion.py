@@ -95,8 +95,6 @@ def test_unknown_language_is_a_settings_error(tmp_path: Path) -> None:
 
 
 def test_lexiloom_tokenizer_tokenises_the_docs(tmp_path: Path) -> None:
-    pytest.importorskip("lexiloom.spacy.tokenizer", reason="lexiloom.spacy.tokenizer.make_nlp "
-                        "is written by the spaCy integration work")
     source = corpus(tmp_path, [Record("Don't stop", ("x",))])
     convert_to_docbin(source, tmp_path / "t.spacy", tokenizer="whitespace")
     convert_to_docbin(source, tmp_path / "c.spacy", tokenizer="char")

@@ -8,14 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from lexiloom import registry
 from lexiloom.errors import ModelFileError, SettingsError
 from lexiloom.protocols import Embedder
 from lexiloom.vectors import KeyedVectors
 from lexiloom.vocab import Vocab
-
-torch = pytest.importorskip("torch")
 
 VOCAB = Vocab(["cat", "dog", "unseen"])
 

@@ -8,10 +8,9 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import pytest
+import torch
 
 from lexiloom import plugins
-
-torch = pytest.importorskip("torch")
 
 TEXT = "the cat sat on the mat. the dog sat on the log."
 """The short text the trained character model memorises."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lm_helpers import TEXT, ban_eos, char_setup, train
@@ -20,8 +21,6 @@ from lexiloom.models.generation import (
 )
 from lexiloom.models.language_model import build_language_model
 from lexiloom.vocab import SPECIALS, Vocab
-
-torch = pytest.importorskip("torch")
 
 
 @pytest.fixture

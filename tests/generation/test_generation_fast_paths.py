@@ -5,6 +5,7 @@ sampler's direct greedy and exponential-race draws, and the inference mode of ``
 from __future__ import annotations
 
 import pytest
+import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lm_helpers import ban_eos, char_setup
@@ -13,8 +14,6 @@ from lexiloom import registry
 from lexiloom.errors import SettingsError
 from lexiloom.models.generation import generate, stream
 from lexiloom.models.sampling import Sampler
-
-torch = pytest.importorskip("torch")
 
 logit_vectors = st.lists(st.floats(-8, 8, width=32), min_size=2, max_size=40).map(torch.tensor)
 

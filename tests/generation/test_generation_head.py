@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import torch
 
 from lexiloom import registry
 from lexiloom.errors import SettingsError
 from lexiloom.protocols import Head
-
-torch = pytest.importorskip("torch")
 
 
 def test_generation_head_is_registered_with_every_setting_defaulted() -> None:

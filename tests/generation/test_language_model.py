@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import torch
 from lm_helpers import TEXT, char_setup
 
 from lexiloom.errors import SettingsError
 from lexiloom.models.language_model import LanguageModel, build_language_model
 from lexiloom.vocab import Vocab
-
-torch = pytest.importorskip("torch")
 
 CELLS = ["rnn", "lstm", "gru"]
 

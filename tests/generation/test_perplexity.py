@@ -5,12 +5,11 @@ from __future__ import annotations
 import math
 
 import pytest
+import torch
 from lm_helpers import TEXT, char_setup
 
 from lexiloom.errors import CorpusError, SettingsError
 from lexiloom.models.perplexity import evaluate_language_model, perplexity
-
-torch = pytest.importorskip("torch")
 
 
 def test_perplexity_is_exp_of_the_cross_entropy(trained) -> None:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import math
 
 import pytest
+import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lexiloom.errors import SettingsError
 from lexiloom.models.sampling import Sampler, check_sampling
-
-torch = pytest.importorskip("torch")
 
 logit_vectors = st.lists(st.floats(-8, 8, width=32), min_size=2, max_size=30,
                          unique=True).map(torch.tensor)   # no ties: the most likely id is one

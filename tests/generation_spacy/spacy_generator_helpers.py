@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
+import torch
 
-torch = pytest.importorskip("torch")
-
-import lexiloom.spacy.components.generator_factory  # noqa: E402, F401  (registers the factory)
+import lexiloom.spacy.components.generator_factory  # noqa: F401  (registers the factory)
 
 CAT = "the cat sat on the mat. "
 DOG = "a dog ran in the fog! "

@@ -15,6 +15,7 @@ from lexiloom_glove.settings import DEFAULTS
 
 from lexiloom import registry
 from lexiloom.errors import CorpusError, SettingsError
+from lexiloom.threads import usable_cores
 from lexiloom.vectors import KeyedVectors
 from lexiloom.vocab import Vocab
 
@@ -65,7 +66,7 @@ def test_glove_is_registered_and_builds_from_its_defaults():
     assert dict(entry.defaults) == DEFAULTS
     embedder = entry.create()
     assert embedder.dim == 100
-    assert embedder.to_config() == DEFAULTS
+    assert embedder.to_config() == {**DEFAULTS, "workers": usable_cores()}  # resolved
     assert callable(embedder.fit)
 
 
@@ -132,8 +133,8 @@ def test_same_seed_and_one_worker_give_identical_vectors():
 
 
 def test_numpy_fallback_fit_matches_the_kernel_fit(monkeypatch):
-    if cooccurrence.load_kernel() is None:
-        pytest.skip("compiled kernel not built")
+    if not cooccurrence.KERNEL.built():
+        pytest.skip("the compiled glove kernel is not built")
     corpus = planted_corpus(300)
     settings = dict(SMALL, epochs=3)
     compiled = GloVe(**settings).fit(corpus)

@@ -4,12 +4,11 @@ padding masking, seeds and growing the output layer."""
 from __future__ import annotations
 
 import pytest
+import torch
 
 from lexiloom import registry
 from lexiloom.errors import SettingsError
 from lexiloom.protocols import Head
-
-torch = pytest.importorskip("torch")
 
 POOLINGS = ["last", "mean", "max", "attention", "final"]
 

@@ -4,13 +4,12 @@ zero-length sequences pool to zeros without NaNs."""
 from __future__ import annotations
 
 import pytest
+import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lexiloom_heads.pooling import Pooling
 
 from lexiloom.errors import SettingsError
-
-torch = pytest.importorskip("torch")
-from lexiloom_heads.pooling import Pooling  # noqa: E402
 
 STATES = torch.tensor([[[1.0, -2.0], [3.0, -4.0], [5.0, 9.0]],
                        [[-1.0, -7.0], [8.0, 8.0], [8.0, 8.0]]])

@@ -4,15 +4,14 @@ probability-weighted value of mapped labels such as star ratings, always in [-1,
 from __future__ import annotations
 
 import pytest
+import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lexiloom_heads.sentiment import label_scores, sentiment_score
 
 from lexiloom import registry
 from lexiloom.errors import SettingsError
 from lexiloom.protocols import Head
-
-torch = pytest.importorskip("torch")
-from lexiloom_heads.sentiment import label_scores, sentiment_score  # noqa: E402
 
 
 def make(output_size: int = 2, **settings):
@@ -69,7 +68,7 @@ def test_label_values_are_used_as_given_in_range_and_rescaled_otherwise() -> Non
 
 
 def test_score_accepts_numpy_probabilities() -> None:
-    np = pytest.importorskip("numpy")
+    import numpy as np
     score = sentiment_score(np.array([[0.1, 0.9]]), ["neg", "pos"])
     assert score.tolist() == pytest.approx([0.8])
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 import random
 
 import pytest
+import torch
 
+from lexiloom.models import build_text_classifier
 from lexiloom.vocab import Vocab
-
-torch = pytest.importorskip("torch")
-from lexiloom.models import build_text_classifier  # noqa: E402
 
 VOCAB = Vocab([f"w{i}" for i in range(16)])
 KEY = VOCAB["w0"]

@@ -4,12 +4,11 @@ encoder and pooling, growing the output, and bad specs."""
 from __future__ import annotations
 
 import pytest
+import torch
 
 from lexiloom.errors import SettingsError, UnknownComponentError
+from lexiloom.models import TextClassifierModule, build_text_classifier, resize_output
 from lexiloom.vocab import Vocab
-
-torch = pytest.importorskip("torch")
-from lexiloom.models import TextClassifierModule, build_text_classifier, resize_output  # noqa: E402
 
 VOCAB = Vocab([f"w{i}" for i in range(20)])
 EMBEDDER = {"name": "trainable", "dim": 6, "seed": 0}

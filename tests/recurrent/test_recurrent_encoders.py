@@ -7,14 +7,13 @@ import subprocess
 import sys
 
 import pytest
+import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lexiloom import registry
 from lexiloom.errors import SettingsError, UnknownComponentError
 from lexiloom.protocols import Encoder, EncoderOutput
-
-torch = pytest.importorskip("torch")
 
 CELLS = ["rnn", "lstm", "gru"]
 DIM = 5

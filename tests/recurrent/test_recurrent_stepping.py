@@ -4,11 +4,10 @@ a carried state agree with one full pass (the generation issue relies on this)."
 from __future__ import annotations
 
 import pytest
+import torch
 
 from lexiloom import registry
 from lexiloom.errors import SettingsError
-
-torch = pytest.importorskip("torch")
 
 CELLS = ["rnn", "lstm", "gru"]
 DIM, HIDDEN = 4, 6

@@ -180,7 +180,8 @@ def install_generated(fake_dist, monkeypatch, kind: str, name: str = "gen-thing"
 
 @pytest.mark.parametrize("kind", [k for k in KINDS if k != "command"])
 def test_generated_component_is_registered_and_passes_the_kit(kind, fake_dist, monkeypatch):
-    testing = pytest.importorskip("lexiloom.testing")
+    from lexiloom import testing
+
     name = install_generated(fake_dist, monkeypatch, kind)
     record = next(r for r in plugins.records() if r.name == name)
     assert (record.status, record.errors) == (plugins.LOADED, [])
@@ -197,9 +198,6 @@ def test_generated_command_runs_through_the_cli(fake_dist, monkeypatch):
     from lexiloom.cli import cli
 
     name = install_generated(fake_dist, monkeypatch, "command")
-    # Plugin commands are mounted once per group; a module-scoped fixture elsewhere may have done
-    # it before this test's plugin existed.
-    monkeypatch.setattr(cli, "_plugin_commands_added", False)
     result = CliRunner().invoke(cli, [name, "one two three"])
     assert result.exit_code == 0, result.output
     assert result.output == "3\n"

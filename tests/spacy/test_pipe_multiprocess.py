@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy_textcat_helpers import corpus_examples, tiny_model
 
 import lexiloom.spacy.components.factories  # noqa: F401  (until the entry point lands)
-from lexiloom.spacy import worker_threads
+from lexiloom import threads
 
 TEXTS = [f"{word} product, {n} stars, would {verb} again"
          for n, (word, verb) in enumerate([("great", "buy"), ("awful", "never buy"),
@@ -59,13 +59,29 @@ def test_workers_use_one_torch_thread(nlp):
     assert {doc.user_data["torch_threads"] for doc in docs} == {1}
 
 
-def test_main_process_threads_are_left_alone():
-    assert not worker_threads.in_worker_process()
-    assert worker_threads.limit_threads_in_worker() is False
+def test_main_process_threads_are_never_raised(monkeypatch):
+    assert not threads.in_worker_process()
+    monkeypatch.setattr(threads, "_fitted_pid", None)
+    torch.set_num_threads(1)
+    assert threads.fit_torch_threads() is None
+    assert torch.get_num_threads() == 1
+
+
+def test_main_process_threads_are_lowered_to_the_usable_cores(monkeypatch):
+    monkeypatch.setattr(threads, "_fitted_pid", None)
+    monkeypatch.setattr(threads, "usable_cores", lambda: 1)
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        assert threads.fit_torch_threads() == 1
+        assert torch.get_num_threads() == 1
+        assert threads.fit_torch_threads() is None  # once per process
+    finally:
+        torch.set_num_threads(before)
 
 
 def test_worker_thread_count_comes_from_the_environment(monkeypatch):
-    monkeypatch.setenv(worker_threads.WORKER_THREADS_ENV, "3")
-    assert worker_threads.worker_threads() == 3
-    monkeypatch.setenv(worker_threads.WORKER_THREADS_ENV, "many")
-    assert worker_threads.worker_threads() == 1
+    monkeypatch.setenv(threads.WORKER_THREADS_ENV, "3")
+    assert threads.worker_threads() == 3
+    monkeypatch.setenv(threads.WORKER_THREADS_ENV, "many")
+    assert threads.worker_threads() == 1

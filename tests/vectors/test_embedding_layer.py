@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from lexiloom.errors import SettingsError
 from lexiloom.vectors import KeyedVectors
 from lexiloom.vectors.layer import embedding_layer
 from lexiloom.vocab import Vocab
-
-torch = pytest.importorskip("torch")
 
 
 def make() -> tuple[Vocab, KeyedVectors]:

@@ -7,6 +7,7 @@ import sys
 
 import numpy as np
 import pytest
+from oracles import reference
 
 from lexiloom.errors import LexiloomError, SettingsError
 from lexiloom.vectors import KeyedVectors, UnknownWordError
@@ -84,8 +85,9 @@ def test_analogy_recovers_the_planted_offsets(planted: KeyedVectors,
     assert len(planted.analogy("man", "king", "woman", topn=3)) == 3
 
 
+@pytest.mark.oracle
 def test_most_similar_equals_gensim_on_the_same_vectors(planted: KeyedVectors) -> None:
-    gensim = pytest.importorskip("gensim.models")
+    gensim = reference("gensim.models")
     theirs = gensim.KeyedVectors(planted.dim)
     theirs.add_vectors(planted.index_to_key, planted.vectors)
     queries = [(["cat"], []), (["king", "woman"], ["man"]), (["car", "apple"], ["dog", "pear"])]

@@ -6,14 +6,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import spacy
 
 from lexiloom.errors import SettingsError
 from lexiloom.vectors import KeyedVectors
 from lexiloom.vectors.spacy_vectors import add_to_vocab, to_spacy_pipeline
 
 from .planted import planted_vectors, random_vectors, related_pairs, unrelated_pairs
-
-spacy = pytest.importorskip("spacy")
 
 
 def spacy_margin(nlp) -> float:

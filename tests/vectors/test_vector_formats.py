@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from oracles import reference
 
 from lexiloom.errors import ModelFileError, SettingsError
 from lexiloom.vectors import KeyedVectors, VectorsFormatError
@@ -115,8 +116,9 @@ def test_binary_layout_is_the_c_tool_layout_and_reads_gensim_files(tmp_path: Pat
     assert KeyedVectors.load(tmp_path / "g.bin").index_to_key == ["ab", "c"]
 
 
+@pytest.mark.oracle
 def test_files_written_by_gensim_read_identically(tmp_path: Path) -> None:
-    gensim = pytest.importorskip("gensim.models")
+    gensim = reference("gensim.models")
     rng = np.random.default_rng(0)
     words = ["the", "cat", "ünïcode", "x"]
     vectors = rng.standard_normal((4, 7)).astype(np.float32)

@@ -73,7 +73,8 @@ def test_importing_the_plugin_does_not_import_torch_numpy_or_the_kernel():
 
 
 def test_build_initialises_the_layer_from_the_fitted_vectors():
-    torch = pytest.importorskip("torch")
+    import torch
+
     from lexiloom.vocab import Vocab
 
     corpus = [["red", "green", "blue", "red"], ["green", "blue"]] * 5
@@ -89,7 +90,6 @@ def test_build_initialises_the_layer_from_the_fitted_vectors():
 
 
 def test_build_loads_vectors_from_the_vectors_setting(tmp_path):
-    pytest.importorskip("torch")
     from lexiloom.vectors import KeyedVectors
     from lexiloom.vocab import Vocab
 

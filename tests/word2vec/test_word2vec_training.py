@@ -8,7 +8,8 @@ from array import array
 import numpy as np
 import pytest
 from lexiloom_word2vec import fallback
-from lexiloom_word2vec.model import Word2Vec, kernel_train_job
+from lexiloom_word2vec.model import KERNEL, Word2Vec
+from oracles import reference
 from planted_structure import GROUP_A, GROUP_B, group_gap, planted_corpus
 
 from lexiloom.errors import CorpusError
@@ -16,7 +17,7 @@ from lexiloom.errors import CorpusError
 MARGIN = 0.4
 """Same-group pairs must be this much more cosine-similar, on average, than cross-group pairs."""
 
-needs_kernel = pytest.mark.skipif(kernel_train_job() is None,
+needs_kernel = pytest.mark.skipif(not KERNEL.built(),
                                   reason="the compiled word2vec kernel is not built")
 
 
@@ -160,7 +161,7 @@ def test_progress_bar_shows_words_per_second(planted, capsys):
 
 @needs_kernel
 def test_kernel_rejects_mismatched_buffers():
-    kernel = kernel_train_job()
+    kernel = KERNEL.load().train_job
     syn0 = np.zeros((3, 4), dtype=np.float32)
     tables = {"syn0": syn0, "syn1neg": syn0.copy(), "syn1": None,
               "cum_table": np.array([1, 2, 3], dtype=np.uint32), "hs_offsets": None,
@@ -176,9 +177,10 @@ def test_kernel_rejects_mismatched_buffers():
                **{**tables, "syn0": np.zeros((3, 4))})
 
 
+@pytest.mark.oracle
 @pytest.mark.parametrize("sg", [True, False])
 def test_planted_structure_is_learnt_as_strongly_as_by_gensim(planted, sg):
-    gensim = pytest.importorskip("gensim.models")
+    gensim = reference("gensim.models")
     ours = group_gap(small(sg=sg).fit(planted))
     theirs = group_gap(gensim.Word2Vec(planted, sg=int(sg), vector_size=20, min_count=1,
                                        epochs=5, sample=0, workers=1, seed=1).wv)

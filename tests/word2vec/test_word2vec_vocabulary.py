@@ -12,6 +12,7 @@ from lexiloom_word2vec.vocabulary import (
     noise_table,
     sample_thresholds,
 )
+from oracles import reference
 
 
 def zipf_corpus(seed: int = 0) -> list[list[str]]:
@@ -23,12 +24,13 @@ def zipf_corpus(seed: int = 0) -> list[list[str]]:
 
 @pytest.fixture(scope="module")
 def gensim_model():
-    gensim = pytest.importorskip("gensim.models")
+    gensim = reference("gensim.models")
     model = gensim.Word2Vec(vector_size=4, min_count=3, sample=1e-3, hs=1, negative=5)
     model.build_vocab(zipf_corpus())
     return model
 
 
+@pytest.mark.oracle
 def test_min_count_keeps_the_words_gensim_keeps_with_their_counts(gensim_model):
     ours = count_vocabulary(zipf_corpus(), min_count=3)
     theirs = {w: gensim_model.wv.get_vecattr(w, "count") for w in gensim_model.wv.index_to_key}
@@ -37,6 +39,7 @@ def test_min_count_keeps_the_words_gensim_keeps_with_their_counts(gensim_model):
     assert list(ours.counts) == sorted(ours.counts, reverse=True)
 
 
+@pytest.mark.oracle
 def test_subsampling_thresholds_equal_gensims(gensim_model):
     wv = gensim_model.wv
     counts = np.array([wv.get_vecattr(w, "count") for w in wv.index_to_key])
@@ -48,12 +51,14 @@ def test_sample_zero_means_no_subsampling():
     assert sample_thresholds(np.array([10, 5]), 0.0) is None
 
 
+@pytest.mark.oracle
 def test_noise_table_equals_gensims_cumulative_table(gensim_model):
     wv = gensim_model.wv
     counts = np.array([wv.get_vecattr(w, "count") for w in wv.index_to_key])
     np.testing.assert_array_equal(noise_table(counts, 0.75), gensim_model.cum_table)
 
 
+@pytest.mark.oracle
 def test_huffman_codes_and_points_equal_gensims(gensim_model):
     wv = gensim_model.wv
     counts = np.array([wv.get_vecattr(w, "count") for w in wv.index_to_key])
@@ -64,8 +69,9 @@ def test_huffman_codes_and_points_equal_gensims(gensim_model):
         assert points == wv.get_vecattr(i, "point").tolist()
 
 
+@pytest.mark.oracle
 def test_max_vocab_size_prunes_rare_words_like_gensim():
-    gensim = pytest.importorskip("gensim.models")
+    gensim = reference("gensim.models")
     corpus = zipf_corpus(seed=1)
     model = gensim.Word2Vec(vector_size=4, min_count=1, max_vocab_size=60)
     model.build_vocab(corpus)

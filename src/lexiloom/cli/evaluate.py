@@ -14,9 +14,11 @@ import json
 import click
 
 from lexiloom.cli.settings import route_settings, settings_option
+from lexiloom.cli.threads import threads_option
 from lexiloom.corpora.bundled import resolve_corpus
 from lexiloom.corpora.reading import detect_format, reader_entry
 from lexiloom.evaluation import evaluate
+from lexiloom.threads import use_threads
 from lexiloom.training.config import load_label_map
 
 
@@ -29,9 +31,11 @@ from lexiloom.training.config import load_label_map
 @click.option("--label-map", metavar="FILE",
               help='JSON object mapping raw labels to names, e.g. {"0": "negative"}.')
 @settings_option
+@threads_option()
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 def command(model: str, corpus: str, component: str | None, fmt: str | None, encoding: str,
-            label_map: str | None, options: tuple[str, ...], as_json: bool) -> None:
+            label_map: str | None, options: tuple[str, ...], threads: int | None,
+            as_json: bool) -> None:
     """Score MODEL (a training DIR, meaning DIR/model-best, or a pipeline) on CORPUS.
 
     Every text classifier in the pipeline is scored: accuracy, macro precision/recall/F1, a
@@ -39,6 +43,7 @@ def command(model: str, corpus: str, component: str | None, fmt: str | None, enc
     a plain-text CORPUS: cross-entropy in nats per token and perplexity. -o settings go to the
     corpus reader.
     """
+    use_threads(threads)
     reader = {}
     if options:
         resolved, bundled = resolve_corpus(corpus)

@@ -11,7 +11,9 @@ from typing import Any
 
 import click
 
+from lexiloom.cli.threads import threads_option
 from lexiloom.errors import LexiloomError
+from lexiloom.threads import use_threads
 
 
 def load_generator(model: str, component: str | None = None) -> Any:
@@ -41,11 +43,12 @@ def load_generator(model: str, component: str | None = None) -> Any:
 @click.option("--stream", is_flag=True, help="Print the text as it is produced.")
 @click.option("--component", metavar="NAME",
               help="The generator to use (default: the pipeline's first one).")
+@threads_option()
 @click.option("--json", "as_json", is_flag=True,
               help='Print one JSON object {"prompt", "text"} instead of the text.')
 def command(model: str, prompt: str, max_tokens: int, temperature: float, top_k: int | None,
             top_p: float | None, seed: int | None, stop: tuple[str, ...], stream: bool,
-            component: str | None, as_json: bool) -> None:
+            component: str | None, threads: int | None, as_json: bool) -> None:
     """Continue --prompt with MODEL (a training DIR, meaning DIR/model-best, or a pipeline)
     and print the continuation (the prompt is not repeated)."""
     from lexiloom.cli import UserError
@@ -53,6 +56,7 @@ def command(model: str, prompt: str, max_tokens: int, temperature: float, top_k:
     settings = {"max_tokens": max_tokens, "temperature": temperature, "top_k": top_k,
                 "top_p": top_p, "seed": seed, "stop": list(stop) or None}
     try:
+        use_threads(threads)
         generator = load_generator(model, component)
         if stream and not as_json:
             for piece in generator.stream(prompt, **settings):

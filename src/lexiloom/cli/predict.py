@@ -9,7 +9,9 @@ from collections.abc import Iterator
 import click
 
 from lexiloom.cli.stdin import stdin_lines
+from lexiloom.cli.threads import threads_option
 from lexiloom.prediction import classify
+from lexiloom.threads import use_threads
 from lexiloom.training.pipeline import load_pipeline
 
 
@@ -24,7 +26,8 @@ def _texts(texts: tuple[str, ...]) -> Iterator[str]:
 
 
 def _run(model: str, texts: tuple[str, ...], component: str | None, sentiment: bool,
-         batch_size: int) -> None:
+         batch_size: int, threads: int | None) -> None:
+    use_threads(threads)
     nlp = load_pipeline(model)
     for record in classify(nlp, _texts(texts), component=component, sentiment=sentiment,
                            batch_size=batch_size):
@@ -44,14 +47,15 @@ _batch = click.option("--batch-size", type=click.IntRange(min=1), default=64, sh
 @_texts_arg
 @_component
 @_batch
+@threads_option()
 def classify_command(model: str, texts: tuple[str, ...], component: str | None,
-                     batch_size: int) -> None:
+                     batch_size: int, threads: int | None) -> None:
     """Label texts with MODEL (a training DIR, meaning DIR/model-best, or a pipeline).
 
     Texts are the arguments, or lines on stdin with '-' or none. Prints JSON lines:
     {"text", "cats": {label: score}, "label"} (+ "labels" for multi-label models).
     """
-    _run(model, texts, component, False, batch_size)
+    _run(model, texts, component, False, batch_size, threads)
 
 
 @click.command("sentiment")
@@ -59,11 +63,12 @@ def classify_command(model: str, texts: tuple[str, ...], component: str | None,
 @_texts_arg
 @_component
 @_batch
+@threads_option()
 def sentiment_command(model: str, texts: tuple[str, ...], component: str | None,
-                      batch_size: int) -> None:
+                      batch_size: int, threads: int | None) -> None:
     """Score the sentiment of texts with MODEL (a training DIR or a pipeline).
 
     Texts are the arguments, or lines on stdin with '-' or none. Prints JSON lines:
     {"text", "cats", "label", "sentiment": score in [-1, 1], "polarity": label}.
     """
-    _run(model, texts, component, True, batch_size)
+    _run(model, texts, component, True, batch_size, threads)

@@ -15,6 +15,7 @@ import click
 
 from lexiloom import registry
 from lexiloom.cli.settings import route_settings, settings_option
+from lexiloom.cli.threads import threads_option
 from lexiloom.corpora.bundled import resolve_corpus
 from lexiloom.corpora.reading import detect_format, reader_entry
 from lexiloom.registry import Entry
@@ -110,7 +111,7 @@ def _reader_format(path: str, fmt: str | None) -> str | None:
               help="Stop after this many evaluations without a better dev score (0: never).")
 @click.option("--seed", type=int, help="Random seed.")
 @click.option("--device", type=click.Choice(DEVICES), default="cpu", show_default=True)
-@click.option("--threads", type=int, help="torch CPU threads.")
+@threads_option()
 @click.option("--eval-every", type=int,
               help="Evaluate every N steps (0: at each epoch's end; default: the config's "
                    "eval_frequency).")

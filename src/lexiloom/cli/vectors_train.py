@@ -17,8 +17,10 @@ import click
 
 from lexiloom import registry
 from lexiloom.cli.settings import route_settings, settings_option
+from lexiloom.cli.threads import threads_option
 from lexiloom.errors import LexiloomError, SettingsError
 from lexiloom.registry import Entry
+from lexiloom.threads import resolve_threads
 from lexiloom.vectors.streaming import TokenStream
 
 SHORTHANDS = ("sg", "dim", "window", "negative", "epochs", "min_count", "workers", "seed")
@@ -70,7 +72,7 @@ def _shorthand_settings(entry: Entry[Any], given: dict[str, Any]) -> dict[str, A
         if value is None:
             continue
         if key not in entry.defaults:
-            option = "--sg" if key == "sg" else "--" + key.replace("_", "-")
+            option = {"sg": "--sg", "workers": "--threads"}.get(key, "--" + key.replace("_", "-"))
             raise SettingsError(f"{option} does not apply: embedder {entry.name!r} has no "
                                 f"setting {key!r}; its settings are: "
                                 f"{', '.join(sorted(entry.defaults))}")
@@ -97,7 +99,8 @@ def _output_format(out: Path, to: str | None) -> str:
 @click.option("--epochs", type=int, help="Passes over the corpus.")
 @click.option("--min-count", "min_count", type=int,
               help="Ignore words seen fewer times than this.")
-@click.option("--workers", type=int, help="Training threads.")
+@threads_option("--workers", help="Training threads (--workers is an alias; default: the cores "
+                                   "this process may use, at most that many).")
 @click.option("--seed", type=int, help="Random seed.")
 @settings_option
 @click.option("--tokenizer", default="whitespace", show_default=True, metavar="NAME",
@@ -115,7 +118,7 @@ def _output_format(out: Path, to: str | None) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def command(corpus: tuple[str, ...], embedder: str, sg: bool | None, dim: int | None,
             window: int | None, negative: int | None, epochs: int | None,
-            min_count: int | None, workers: int | None, seed: int | None,
+            min_count: int | None, threads: int | None, seed: int | None,
             options: tuple[str, ...], tokenizer: str, fmt: str | None, encoding: str, out: Path,
             to: str | None, progress: bool, as_json: bool) -> None:
     """Train word vectors on CORPUS (files, folders or bundled corpora such as passage/train).
@@ -126,7 +129,7 @@ def command(corpus: tuple[str, ...], embedder: str, sg: bool | None, dim: int | 
         summary = train_vectors(
             corpus, embedder=embedder, shorthands={
                 "sg": sg, "dim": dim, "window": window, "negative": negative, "epochs": epochs,
-                "min_count": min_count, "workers": workers, "seed": seed},
+                "min_count": min_count, "workers": threads, "seed": seed},
             options=options, tokenizer=tokenizer, fmt=fmt, encoding=encoding, out=out, to=to,
             progress=progress and not as_json)
     except LexiloomError as err:  # one line, also when this command is invoked on its own
@@ -151,6 +154,8 @@ def train_vectors(corpus: Sequence[str], *, embedder: str, shorthands: dict[str,
     entry = registry.embedders.get(embedder)
     tokenizer_entry = registry.tokenizers.get(tokenizer)
     routed = route_settings(options, {"embedder": entry, "tokenizer": tokenizer_entry})
+    if shorthands.get("workers") is not None:  # unset: the embedder's default, all usable cores
+        resolve_threads(shorthands["workers"], "--threads", limit=False)
     settings = _shorthand_settings(entry, shorthands)
     settings.update(routed["embedder"])
     if "progress" in entry.defaults and "progress" not in settings:

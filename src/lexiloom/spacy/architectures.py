@@ -55,7 +55,7 @@ How it works:
 - Serialization goes through ``PyTorchWrapper_v3``'s hooks (:mod:`lexiloom.spacy.serialize`):
   safetensors weights + vocabulary + settings, never ``torch.load``.
 - In ``nlp.pipe(..., n_process=N)`` workers, torch uses one thread per process
-  (:mod:`lexiloom.spacy.worker_threads`).
+  (:func:`lexiloom.threads.fit_torch_threads`).
 
 Importing this module imports spaCy's thinc but not torch (it is imported when a model is built).
 """
@@ -80,7 +80,7 @@ from lexiloom.spacy.docs_to_ids import (
 from lexiloom.spacy.requirements import register_callback
 from lexiloom.spacy.serialize import deserialize_model, serialize_model
 from lexiloom.spacy.torch_shim import InPlaceUpdateShim
-from lexiloom.spacy.worker_threads import limit_threads_in_worker
+from lexiloom.threads import fit_torch_threads
 from lexiloom.vocab import Vocab
 
 if TYPE_CHECKING:
@@ -313,7 +313,7 @@ def _forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[Floats2d, C
         raise SettingsError(f"the {ARCHITECTURE} model is not initialized; call "
                             "nlp.initialize() (or load a trained pipeline) first")
     if not is_train:
-        limit_threads_in_worker()
+        fit_torch_threads()
     vocab = module.lexiloom_vocab
     model.attrs["lexiloom_vocab"] = vocab
     if not docs:

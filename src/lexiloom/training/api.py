@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from lexiloom.errors import LexiloomError, ModelFileError, SettingsError
+from lexiloom.threads import use_threads
 from lexiloom.training import checkpoint, seeds
 from lexiloom.training.config import TrainConfig, assemble, load_label_map, optimizer_block
 from lexiloom.training.corpus import check_labels, read_labelled, to_examples
@@ -83,10 +84,7 @@ def install_vocab(nlp: Any, component: str, examples: list[Any]) -> bool:
 
 
 def _set_device(config: TrainConfig) -> None:
-    if config.threads:
-        import torch
-
-        torch.set_num_threads(config.threads)
+    use_threads(config.threads)
     if config.device == "cuda":
         import spacy
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from lexiloom.errors import SettingsError
+from lexiloom.threads import resolve_threads
 
 TASKS = ("classify", "sentiment", "generate")
 OPTIMIZERS = ("adam", "sgd")
@@ -118,6 +119,8 @@ class TrainConfig:
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int) or value < 1):
                 raise bad(f"{name} must be a positive integer, not {value!r}")
+        if self.threads is not None:
+            resolve_threads(self.threads, "--threads")
         if self.level is not None and self.level not in LEVELS:
             raise bad(f"level must be one of {', '.join(LEVELS)}, not {self.level!r}")
         if self.level is not None and self.tokenizer is not None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from lexiloom.errors import CorpusError, ModelFileError, SettingsError
 from lexiloom.models.perplexity import LanguageModelScore, evaluate_language_model
+from lexiloom.threads import use_threads
 from lexiloom.training import checkpoint, seeds
 from lexiloom.training.config import TrainConfig, assemble, optimizer_block
 from lexiloom.training.loop import (
@@ -183,10 +184,7 @@ def _detach(state: Any) -> Any:
 
 
 def _device(config: TrainConfig) -> str:
-    if config.threads:
-        import torch
-
-        torch.set_num_threads(config.threads)
+    use_threads(config.threads)
     if config.device == "cuda":
         import torch
 
