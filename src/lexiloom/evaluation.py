@@ -20,10 +20,8 @@ from typing import Any
 
 from lexiloom.errors import CorpusError, SettingsError
 from lexiloom.scoring import ClassificationScores, score_classification
+from lexiloom.spacy.names import CLASSIFIER_FACTORIES, GENERATOR_FACTORY
 from lexiloom.training.corpus import LabelledCorpus, check_labels, read_labelled
-
-CLASSIFIER_FACTORIES = ("textcat", "textcat_multilabel", "lexiloom_sentiment")
-GENERATOR_FACTORY = "lexiloom_generator"
 
 
 def component_kind(nlp: Any, name: str) -> str | None:

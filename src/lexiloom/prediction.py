@@ -21,8 +21,8 @@ from typing import Any
 from lexiloom.errors import ModelFileError, SettingsError
 from lexiloom.evaluation import component_kind, is_exclusive
 from lexiloom.scoring import predicted_label
+from lexiloom.spacy.names import SENTIMENT_FACTORY
 
-SENTIMENT_FACTORY = "lexiloom_sentiment"
 _POSITIVE = ("positive", "pos", "1")
 _NEGATIVE = ("negative", "neg", "0")
 

@@ -77,6 +77,7 @@ from lexiloom.spacy.docs_to_ids import (
     docs_to_arrays,
     vocab_form,
 )
+from lexiloom.spacy.names import ARCHITECTURE, BLOCK_PARTS
 from lexiloom.spacy.requirements import register_callback
 from lexiloom.spacy.serialize import deserialize_model, serialize_model
 from lexiloom.spacy.torch_shim import InPlaceUpdateShim
@@ -87,7 +88,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
     from thinc.types import Floats2d
 
-ARCHITECTURE = "lexiloom.TextClassifier.v1"
 """The registered name of :func:`text_classifier_v1`."""
 
 DEFAULT_EMBEDDER: dict[str, Any] = {"name": "trainable", "dim": 100}
@@ -95,7 +95,6 @@ DEFAULT_ENCODER: dict[str, Any] = {"name": "lstm", "hidden_size": 128}
 DEFAULT_HEAD: dict[str, Any] = {"name": "classification", "pooling": "max"}
 DEFAULT_VOCAB: dict[str, Any] = {"min_count": 1, "max_size": 50000, "attr": "norm"}
 
-_PARTS = (("embedder", "embedders"), ("encoder", "encoders"), ("head", "heads"))
 
 register_callback()  # "lexiloom.add_requirements.v1", for [initialize.after_init] in configs
 
@@ -160,7 +159,7 @@ def make_spec(exclusive: bool, embedder: dict[str, Any], encoder: dict[str, Any]
     if not isinstance(exclusive, bool):
         raise SettingsError(f"exclusive_classes must be true or false, not {exclusive!r}")
     spec: dict[str, Any] = {"exclusive": exclusive, "vocab": check_vocab_settings(vocab)}
-    for part, _ in _PARTS:
+    for part, _ in BLOCK_PARTS:
         given = {"embedder": embedder, "encoder": encoder, "head": head}[part]
         if not isinstance(given, dict) or not isinstance(given.get("name"), str):
             raise SettingsError(f"the model's {part} must be a section with a 'name' key naming "
@@ -299,7 +298,7 @@ def _seeded(spec: dict[str, Any]) -> dict[str, Any]:
     import torch
 
     seeded = dict(spec)
-    for part, kind in _PARTS:
+    for part, kind in BLOCK_PARTS:
         entry = registry.REGISTRIES[kind].get(spec[part]["name"])
         if "seed" in entry.defaults and spec[part].get("seed", entry.defaults["seed"]) is None:
             seeded[part] = {**spec[part], "seed": int(torch.randint(0, 2**31 - 1, ()).item())}

@@ -21,12 +21,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from lexiloom import plugins, registry
+from lexiloom.spacy.names import BLOCK_PARTS
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
 CALLBACK = "lexiloom.add_requirements.v1"
-_PARTS = (("embedder", "embedders"), ("encoder", "encoders"), ("head", "heads"))
 
 
 def pipeline_requirements(nlp: Language) -> list[str]:
@@ -41,7 +41,7 @@ def pipeline_requirements(nlp: Language) -> list[str]:
     found = {"lexiloom": _versioned("lexiloom", lexiloom.__version__)}
     records = {record.name: record for record in plugins.records()}
     for spec in specs:
-        for part, kind in _PARTS:
+        for part, kind in BLOCK_PARTS:
             entry = registry.REGISTRIES[kind].get(spec[part]["name"])
             record = records.get(entry.plugin)
             if record is not None and record.distribution:

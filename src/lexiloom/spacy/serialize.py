@@ -42,7 +42,7 @@ def serialize_model(module: torch.nn.Module | None) -> bytes:
         "spec": module.lexiloom_spec,
         "vocab": module.lexiloom_vocab.to_dict(),
         "n_labels": module.lexiloom_n_labels,
-        "embedding": _embedding_shape(module),
+        "embedding": embedding_shape(module),
         "frozen": sorted(n for n, p in module.named_parameters() if not p.requires_grad),
         "weights": save(state),
     }
@@ -85,8 +85,10 @@ def deserialize_model(module: Any, data: bytes, device: torch.device) -> torch.n
     return rebuilt.to(device)
 
 
-def _embedding_shape(module: torch.nn.Module) -> list[int] | None:
-    """``[rows, dim]`` when the input layer is a plain ``nn.Embedding``, else ``None``."""
+def embedding_shape(module: torch.nn.Module | None) -> list[int] | None:
+    """``[rows, dim]`` when ``module``'s input layer is a plain ``nn.Embedding``, else ``None``."""
+    if module is None:
+        return None
     import torch
 
     embedding = getattr(module, "embedding", None)

@@ -21,17 +21,19 @@ from pathlib import Path
 from typing import Any
 
 from lexiloom.errors import SettingsError
+from lexiloom.spacy.names import (
+    ARCHITECTURE,
+    CLASSIFIER_FACTORIES,
+    GENERATOR_FACTORY,
+    SENTIMENT_FACTORY,
+)
 from lexiloom.threads import resolve_threads
 
 TASKS = ("classify", "sentiment", "generate")
 OPTIMIZERS = ("adam", "sgd")
 DEVICES = ("cpu", "cuda")
-CLASSIFIER_FACTORIES = ("textcat", "textcat_multilabel", "lexiloom_sentiment")
-GENERATOR_FACTORY = "lexiloom_generator"
 LEVELS = ("char", "word")
 LR_SCHEDULES = ("constant", "linear", "cosine")
-ARCHITECTURE = "lexiloom.TextClassifier.v1"
-SENTIMENT_FACTORY = "lexiloom_sentiment"
 SENTIMENT_FACTORIES_MODULE = "lexiloom.spacy.components.factories"
 
 FALLBACKS: dict[str, Any] = {"epochs": 10, "batch_size": 32, "lr": 0.001, "seed": 0,

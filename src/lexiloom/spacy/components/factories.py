@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from spacy.language import Language
 
+from lexiloom.spacy.names import ARCHITECTURE, SENTIMENT_FACTORY
+
 if TYPE_CHECKING:
     from thinc.api import Model
 
-SENTIMENT_FACTORY = "lexiloom_sentiment"
 
 DEFAULT_SENTIMENT_MODEL: dict[str, Any] = {
-    "@architectures": "lexiloom.TextClassifier.v1",
+    "@architectures": ARCHITECTURE,
     "exclusive_classes": True,
     "nO": None,
     # Names only: spaCy deep-merges these blocks into a user's blocks for the same architecture,

@@ -37,6 +37,8 @@ from spacy.vocab import Vocab as SpacyVocab
 
 from lexiloom import atomic, registry
 from lexiloom.errors import LexiloomError, ModelFileError, SettingsError
+from lexiloom.spacy.names import GENERATOR_FACTORY
+from lexiloom.spacy.serialize import embedding_shape
 from lexiloom.training.text_stream import documents_mode
 from lexiloom.vocab import Vocab
 
@@ -76,7 +78,7 @@ class TextGenerator:
     def __init__(
         self,
         vocab: SpacyVocab,
-        name: str = "lexiloom_generator",
+        name: str = GENERATOR_FACTORY,
         *,
         tokenizer: str | None = None,
         tokenizer_settings: dict[str, Any] | None = None,
@@ -322,7 +324,7 @@ class TextGenerator:
             "model": model, "min_count": self.min_count, "max_size": self.max_size,
             "seed": self.seed, "annotate_tokens": self.annotate_tokens,
             "documents": self.documents,
-            "embedding": _embedding_shape(self.module),
+            "embedding": embedding_shape(self.module),
             "frozen": sorted(n for n, p in self.module.named_parameters()
                              if not p.requires_grad) if self.module is not None else [],
         }
@@ -457,18 +459,6 @@ def _non_negative_int(setting: str, value: Any, *, minimum: int = 0) -> int:
         raise SettingsError(f"lexiloom_generator setting {setting!r} must be an integer "
                             f">= {minimum}, not {value!r}")
     return value
-
-
-def _embedding_shape(module: Any) -> list[int] | None:
-    """``[rows, dim]`` when the input layer is a plain ``nn.Embedding``, else ``None``."""
-    if module is None:
-        return None
-    import torch
-
-    embedding = getattr(module, "embedding", None)
-    if type(embedding) is torch.nn.Embedding:
-        return [int(embedding.num_embeddings), int(embedding.embedding_dim)]
-    return None
 
 
 __all__ = ["FORMAT", "LEVELS", "TextGenerator", "find_generator", "generate_from_doc",

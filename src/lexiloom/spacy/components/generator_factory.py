@@ -15,7 +15,7 @@ from typing import Any
 
 from spacy.language import Language
 
-GENERATOR_FACTORY = "lexiloom_generator"
+from lexiloom.spacy.names import GENERATOR_FACTORY
 
 DEFAULT_GENERATOR_CONFIG: dict[str, Any] = {
     "tokenizer": None,

@@ -32,6 +32,7 @@ from thinc.api import Model
 
 from lexiloom import registry
 from lexiloom.spacy.architectures import get_module
+from lexiloom.spacy.names import SENTIMENT_FACTORY
 from lexiloom.spacy.requirements import add_requirements
 
 EXTENSIONS = (("sentiment", Doc), ("polarity", Doc), ("sentiment", Span))
@@ -49,7 +50,7 @@ def register_extensions() -> None:
 class SentimentClassifier(TextCategorizer):
     """spaCy's ``TextCategorizer`` plus sentiment scores (see the module docstring)."""
 
-    def __init__(self, vocab: Vocab, model: Model, name: str = "lexiloom_sentiment", *,
+    def __init__(self, vocab: Vocab, model: Model, name: str = SENTIMENT_FACTORY, *,
                  threshold: float = 0.0, scorer: Callable | None = textcat_score) -> None:
         super().__init__(vocab, model, name, threshold=threshold, scorer=scorer)
         register_extensions()

@@ -1,0 +1,19 @@
+"""The names lexiloom registers in spaCy, each defined once here (importing this module is cheap:
+no spaCy, no torch), so the training, evaluation and prediction code refers to them by import."""
+
+from __future__ import annotations
+
+ARCHITECTURE = "lexiloom.TextClassifier.v1"
+"""The text classifier architecture for spaCy's ``textcat``/``textcat_multilabel``."""
+
+SENTIMENT_FACTORY = "lexiloom_sentiment"
+"""The sentiment component's factory."""
+
+GENERATOR_FACTORY = "lexiloom_generator"
+"""The language-model (text generation) component's factory."""
+
+CLASSIFIER_FACTORIES = ("textcat", "textcat_multilabel", SENTIMENT_FACTORY)
+"""The factories of text classifiers lexiloom trains, scores and predicts with."""
+
+BLOCK_PARTS = (("embedder", "embedders"), ("encoder", "encoders"), ("head", "heads"))
+"""A text classifier's sub-blocks, each with the registry it is looked up in."""
