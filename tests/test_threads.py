@@ -107,3 +107,20 @@ def test_training_refuses_more_threads_than_cores_before_reading_anything(monkey
     line = assert_one_line_error(run("train", "--task", "classify", "--train", "nowhere.jsonl",
                                      "--dev", "nowhere.jsonl", "--out", "x", "--threads", "2"))
     assert "--threads 2 is more than the 1 CPU cores" in line
+
+
+def test_vectors_train_threads_reach_the_embedders_workers(tmp_path):
+    import json
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("a b c a b c d\n" * 30, encoding="utf-8")
+
+    def workers(*extra: str) -> int:
+        result = run("vectors", "train", str(corpus), "--min-count", "1", "--epochs", "1",
+                     "--out", str(tmp_path / "v.txt"), "--json", *extra)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)["settings"]["workers"]
+
+    assert workers() == threads.usable_cores()
+    assert workers("--threads", "1") == 1
+    assert workers("--workers", "3") == 3  # plain kernel threads may exceed the cores

@@ -100,7 +100,7 @@ def _output_format(out: Path, to: str | None) -> str:
 @click.option("--min-count", "min_count", type=int,
               help="Ignore words seen fewer times than this.")
 @threads_option("--workers", help="Training threads (--workers is an alias; default: the cores "
-                                   "this process may use, at most that many).")
+                                   "this process may use).")
 @click.option("--seed", type=int, help="Random seed.")
 @settings_option
 @click.option("--tokenizer", default="whitespace", show_default=True, metavar="NAME",
