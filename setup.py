@@ -18,10 +18,10 @@ PLUGIN_PACKAGES = find_packages("plugins", exclude=["examples", "examples.*"])
 PACKAGE_DIR = {"": "src", "lexiloom_corpora": "corpora", "lexiloom_configs": "configs"}
 PACKAGE_DIR.update({pkg: "plugins/" + pkg.replace(".", "/") for pkg in PLUGIN_PACKAGES})
 
-# Compiled kernels of built-in plugins. Each is optional: without a C compiler the plugin falls back
-# to its pure-Python implementation, which gives the same results about 1000x slower and warns when
-# it is used. LEXILOOM_REQUIRE_KERNELS=1 (set in CI) makes a kernel that fails to build fail the
-# install, and a missing kernel fail at run time (lexiloom.kernels).
+# Compiled kernels of built-in plugins. Each is optional: without a C compiler the plugin falls
+# back to its pure-Python implementation: the same results, 50-100x slower (docs/performance.md),
+# with a warning when it is used. LEXILOOM_REQUIRE_KERNELS=1 (set in CI) makes a kernel that fails
+# to build fail the install, and a missing kernel fail at run time (lexiloom.kernels).
 REQUIRE_KERNELS = os.environ.get("LEXILOOM_REQUIRE_KERNELS", "") == "1"
 KERNELS = {
     "lexiloom_word2vec._kernel": "plugins/lexiloom_word2vec/_kernel.c",

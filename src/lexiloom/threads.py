@@ -2,7 +2,8 @@
 
 On shared machines torch's own default can be far off: it counts the host's cores, not the ones
 this process may run on, and on a 2-core box shared with other jobs it ran 12 times slower than one
-thread (``docs/performance.md`` has the measurements). So:
+thread in one report (``docs/performance.md`` measured 4 threads on 2 cores at 0.48x one thread,
+and 2 threads beside another busy job at 0.31x). So:
 
 - :func:`usable_cores` is what this process may really use: its CPU affinity
   (``os.sched_getaffinity``), lowered by a cgroup CPU quota when one is set (containers).

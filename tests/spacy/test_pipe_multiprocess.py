@@ -62,9 +62,13 @@ def test_workers_use_one_torch_thread(nlp):
 def test_main_process_threads_are_never_raised(monkeypatch):
     assert not threads.in_worker_process()
     monkeypatch.setattr(threads, "_fitted_pid", None)
+    before = torch.get_num_threads()
     torch.set_num_threads(1)
-    assert threads.fit_torch_threads() is None
-    assert torch.get_num_threads() == 1
+    try:
+        assert threads.fit_torch_threads() is None
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
 
 
 def test_main_process_threads_are_lowered_to_the_usable_cores(monkeypatch):

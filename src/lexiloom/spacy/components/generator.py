@@ -39,6 +39,7 @@ from lexiloom import atomic, registry
 from lexiloom.errors import LexiloomError, ModelFileError, SettingsError
 from lexiloom.spacy.names import GENERATOR_FACTORY
 from lexiloom.spacy.serialize import embedding_shape
+from lexiloom.threads import fit_torch_threads
 from lexiloom.training.text_stream import documents_mode
 from lexiloom.vocab import Vocab
 
@@ -314,6 +315,7 @@ class TextGenerator:
             raise SettingsError(f"the {self.name!r} component has no model yet; run "
                                 "nlp.initialize(...) (or its initialize(texts=[...])) and train "
                                 "it, or load a trained pipeline")
+        fit_torch_threads()
         return self.module, self.token_vocab
 
     def _settings(self) -> dict[str, Any]:
