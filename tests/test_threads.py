@@ -124,3 +124,16 @@ def test_vectors_train_threads_reach_the_embedders_workers(tmp_path):
     assert workers() == threads.usable_cores()
     assert workers("--threads", "1") == 1
     assert workers("--workers", "3") == 3  # plain kernel threads may exceed the cores
+
+
+@pytest.mark.parametrize("command", [["classify", "nowhere", "text"],
+                                     ["sentiment", "nowhere", "text"],
+                                     ["evaluate", "nowhere", "topics/dev"],
+                                     ["generate", "nowhere"]])
+def test_threads_set_torchs_count_before_the_model_loads(command, monkeypatch, tmp_path,
+                                                          restore_torch_threads):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(threads, "usable_cores", lambda: 2)
+    for count in (1, 2):
+        run(*command, "--threads", str(count))  # fails on the missing model, after the threads
+        assert torch.get_num_threads() == count
