@@ -9,8 +9,6 @@ import platform
 import statistics
 from pathlib import Path
 
-from lexiloom.threads import usable_cores
-
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -22,12 +20,6 @@ def corpora_root() -> Path:
 def corpus_path(option: str | None, default: str) -> Path:
     """The corpus file: the ``--corpus`` option if given, else ``default`` under the root."""
     return Path(option) if option else corpora_root() / default
-
-
-def default_threads() -> int:
-    """The default of every benchmark's ``--threads``/``--workers``: what lexiloom ships, the
-    cores this process may use (:func:`lexiloom.threads.usable_cores`)."""
-    return usable_cores()
 
 
 def cpu_model() -> str:

@@ -38,6 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import classifiers
 import common
 
+from lexiloom.threads import usable_cores
+
 ENCODERS = ("cnn", "lstm", "gru")
 KIM_CNN: dict[str, Any] = {"name": "cnn", "windows": [3, 4, 5], "filters": 100,
                            "activation": "relu", "dropout": 0.5}
@@ -84,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--encoders", default=",".join(ENCODERS),
                         help=f"Comma-separated, from {', '.join(ENCODERS)}.")
     parser.add_argument("--seeds", type=int, default=3, help="Seeds per system (0, 1, ...).")
-    parser.add_argument("--threads", type=int, default=common.default_threads())
+    parser.add_argument("--threads", type=int, default=usable_cores())
     parser.add_argument("--max-steps", type=int, help="Cap the training steps of every run.")
     parser.add_argument("--quick", action="store_true", help="Tiny slices, 1 seed, tiny models.")
     parser.add_argument("--limit", type=int, help="At most this many texts per split.")

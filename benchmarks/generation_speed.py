@@ -41,7 +41,9 @@ from lexiloom.vocab import Vocab
 _HERE = str(Path(__file__).resolve().parent)
 if _HERE not in sys.path:              # also importable as ``benchmarks.generation_speed``
     sys.path.insert(0, _HERE)
-from common import cpu_model, default_threads  # noqa: E402
+from common import cpu_model  # noqa: E402
+
+from lexiloom.threads import usable_cores  # noqa: E402
 
 SHAKESPEARE_CHARS = ("\n !$&',-.3:;?ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 """The 65 distinct characters of Tiny Shakespeare."""
@@ -147,7 +149,7 @@ def table(rows: list[dict[str, Any]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Print the table for the untrained models of :data:`MODELS`."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--threads", type=int, nargs="+", default=[default_threads()],
+    parser.add_argument("--threads", type=int, nargs="+", default=[usable_cores()],
                         help="torch thread counts, one row each (default: the usable cores)")
     parser.add_argument("--new-tokens", type=int, default=500,
                         help="tokens generated per run (default 500)")

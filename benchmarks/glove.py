@@ -33,7 +33,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import REPO, corpus_path, cpu_model, default_threads, mean_sd
+from common import REPO, corpus_path, cpu_model, mean_sd
+
+from lexiloom.threads import usable_cores
 
 DEFAULT_CORPUS = Path("wikitext-2") / "wiki.train.tokens"
 METRICS = (
@@ -144,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--x-max", type=float, default=100.0,
                         help="weighting cutoff x_max (default 100, the paper's; the reference "
                              "tool's demo uses 10 on its small corpus)")
-    parser.add_argument("--workers", "--threads", type=int, default=default_threads(),
+    parser.add_argument("--workers", "--threads", type=int, default=usable_cores(),
                         help="training threads (default: the cores this process may use)")
     parser.add_argument("--analogies", help="analogy file (default: gensim's questions-words)")
     parser.add_argument("--pairs", help="word-pairs file (default: gensim's wordsim353.tsv)")

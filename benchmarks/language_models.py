@@ -36,7 +36,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import REPO, corpora_root, cpu_model, default_threads
+from common import REPO, corpora_root, cpu_model
+
+from lexiloom.threads import usable_cores
 
 ZAREMBA_SMALL_TEST_PPL = 114.5
 REFERENCE_LR = 2e-3
@@ -252,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="Tiny Shakespeare training budget (both systems).")
     parser.add_argument("--ptb-minutes", type=float, default=10.0,
                         help="Penn Treebank training budget.")
-    parser.add_argument("--threads", type=int, default=default_threads(),
+    parser.add_argument("--threads", type=int, default=usable_cores(),
                         help="torch threads (default: the cores this process may use).")
     parser.add_argument("--skip-generation", action="store_true")
     parser.add_argument("--quick", action="store_true", help="A smoke run on tiny slices.")

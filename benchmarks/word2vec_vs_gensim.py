@@ -35,7 +35,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import corpus_path, cpu_model, default_threads, mean_sd
+from common import corpus_path, cpu_model, mean_sd
+
+from lexiloom.threads import usable_cores
 
 DEFAULT_CORPUS = Path("wikitext-2") / "wiki.train.tokens"
 TOOLS = ("lexiloom", "gensim")
@@ -206,7 +208,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--modes", default="cbow,sg", help="comma-separated: cbow, sg")
-    parser.add_argument("--workers", "--threads", type=int, default=default_threads(),
+    parser.add_argument("--workers", "--threads", type=int, default=usable_cores(),
                         help="training threads of both tools (default: the usable cores)")
     parser.add_argument("--min-count", type=int, default=5)
     parser.add_argument("--quick", action="store_true",
