@@ -7,12 +7,14 @@ and is not shipped here.
 """
 
 import os
+import re
 from pathlib import Path
 
 from setuptools import Extension, find_packages, setup
 
 HERE = Path(__file__).parent
-VERSION = "0.1.0"
+VERSION = re.search(r'__version__ = "([^"]+)"',
+                    (HERE / "src" / "lexiloom" / "version.py").read_text()).group(1)
 
 PLUGIN_PACKAGES = find_packages("plugins", exclude=["examples", "examples.*"])
 PACKAGE_DIR = {"": "src", "lexiloom_corpora": "corpora", "lexiloom_configs": "configs"}
@@ -64,7 +66,7 @@ setup(
         # setuptools>=70.1 builds wheels itself (the plugin-install tests use no build isolation).
         "test": ["pytest>=8", "pytest-randomly>=3.15", "pytest-timeout>=2.3", "hypothesis>=6.80",
                  "ruff>=0.4", "gensim>=4.3.3", "scipy>=1.10", "fasttext>=0.9.2",
-                 "setuptools>=70.1"],
+                 "setuptools>=70.1", "import-linter>=2.6"],
         "bench": ["gensim>=4.3.3", "scipy>=1.10", "fasttext>=0.9.2"],
     },
     entry_points={
@@ -83,6 +85,7 @@ setup(
         ],
         "spacy_architectures": [
             "lexiloom.TextClassifier.v1 = lexiloom.spacy.architectures:text_classifier_v1",
+            "lexiloom.TextClassifier.v2 = lexiloom.spacy.architectures:text_classifier_v2",
         ],
         "spacy_factories": [
             "lexiloom_sentiment = lexiloom.spacy.components.factories:make_sentiment",

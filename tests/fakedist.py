@@ -108,6 +108,10 @@ def write_fake_dist(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(source).lstrip("\n"), encoding="utf-8")
         written.append(_module_name(relative))
+    # RECORD, as pip writes it: the file list importlib.metadata reads (Distribution.files).
+    listed = [*modules, *(f"{dist_info.name}/{f}" for f in ("METADATA", "entry_points.txt"))]
+    (dist_info / "RECORD").write_text("".join(f"{f},,\n" for f in listed)
+                                      + f"{dist_info.name}/RECORD,,\n", encoding="utf-8")
     return FakeDist(name, version, root, dist_info, written)
 
 

@@ -22,4 +22,5 @@ def create_glove(**settings: Any) -> Any:
 @lexiloom.hookimpl
 def register_embedders(register: Any) -> None:
     """Register ``glove`` with every user setting's default."""
-    register("glove", create_glove, description=DESCRIPTION, defaults=dict(DEFAULTS))
+    register("glove", create_glove, description=DESCRIPTION, defaults=dict(DEFAULTS),
+             spacy_name="lexiloom.GloVeEmbedder")

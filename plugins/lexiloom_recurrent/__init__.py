@@ -44,10 +44,11 @@ def encoder_factory(cell: str) -> Callable[..., Any]:
 
 @lexiloom.hookimpl
 def register_encoders(register: Any) -> None:
-    """Register ``rnn``, ``lstm`` and ``gru`` with every user setting's default."""
+    """Register ``rnn``, ``lstm`` and ``gru`` with every user setting's default (in spaCy:
+    ``lexiloom.RNNEncoder.v1``, ``lexiloom.LSTMEncoder.v1``, ``lexiloom.GRUEncoder.v1``)."""
     for cell in CELLS:
         register(cell, encoder_factory(cell), description=DESCRIPTIONS[cell],
-                 defaults=dict(DEFAULTS))
+                 defaults=dict(DEFAULTS), spacy_name=f"lexiloom.{cell.upper()}Encoder")
 
 
 __all__ = ["encoder_factory", "register_encoders"]

@@ -28,4 +28,5 @@ def register_embedders(register: Any) -> None:
         description="Word2Vec (CBOW, skip-gram; negative sampling, hierarchical softmax), "
                     "gensim's defaults, compiled multi-threaded training",
         defaults=dict(DEFAULTS),
+        spacy_name="lexiloom.Word2VecEmbedder",
     )

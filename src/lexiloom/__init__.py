@@ -7,14 +7,15 @@ Importing lexiloom is cheap: it loads neither torch nor spaCy. Components come f
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import pluggy
 
+from lexiloom import plugins as _plugins  # noqa: F401  (installs the registries' loader)
 from lexiloom import registry
 from lexiloom.errors import LexiloomError
-
-__version__ = "0.1.0"
+from lexiloom.version import __version__
 
 hookimpl = pluggy.HookimplMarker("lexiloom")
 """Marker for hook implementations: ``@lexiloom.hookimpl``."""
@@ -23,9 +24,8 @@ hookimpl = pluggy.HookimplMarker("lexiloom")
 def train(*args: Any, **kwargs: Any) -> Any:
     """Train a pipeline: :func:`lexiloom.training.train` (imported on first call, so importing
     lexiloom stays cheap)."""
-    from lexiloom.training import train as _train
-
-    return _train(*args, **kwargs)
+    # Looked up at call time: the package root sits below every layer and imports none of them.
+    return importlib.import_module("lexiloom.training").train(*args, **kwargs)
 
 
 __all__ = ["LexiloomError", "__version__", "hookimpl", "registry", "train"]

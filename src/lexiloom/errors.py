@@ -24,14 +24,17 @@ class PluginError(LexiloomError):
 class UnknownComponentError(LexiloomError, LookupError):
     """A component name that no loaded plugin registered."""
 
-    def __init__(self, kind: str, name: str, available: Iterable[str]) -> None:
+    def __init__(self, kind: str, name: str, available: Iterable[str],
+                 hint: str | None = None) -> None:
         self.kind = kind
         self.name = name
         self.available = sorted(available)
         listing = ", ".join(self.available) or "none"
         super().__init__(
-            f"unknown {kind} {name!r}; available: {listing} "
-            "(run 'lexiloom plugins' to see what each plugin registered and which failed to load)"
+            f"unknown {kind} {name!r}; "
+            + (hint if hint is not None else f"available: {listing}")
+            + " (run 'lexiloom plugins' to see what each plugin registered and which failed to "
+            "load)"
         )
 
 

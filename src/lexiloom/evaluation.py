@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from lexiloom.errors import CorpusError, SettingsError
-from lexiloom.scoring import ClassificationScores, score_classification
 from lexiloom.spacy.names import CLASSIFIER_FACTORIES, GENERATOR_FACTORY
-from lexiloom.training.corpus import LabelledCorpus, check_labels, read_labelled
+from lexiloom.training.classifier_scores import score_classifier
+from lexiloom.training.corpus import LabelledCorpus, read_labelled
+from lexiloom.training.pipeline import load_pipeline
 
 
 def component_kind(nlp: Any, name: str) -> str | None:
@@ -33,46 +34,6 @@ def component_kind(nlp: Any, name: str) -> str | None:
     if factory == GENERATOR_FACTORY:
         return "generation"
     return None
-
-
-def is_exclusive(component: Any) -> bool:
-    """Whether a text classifier predicts exactly one label per text."""
-    cfg = getattr(component, "cfg", {}) or {}
-    if "exclusive_classes" in cfg:
-        return bool(cfg["exclusive_classes"])
-    model = getattr(component, "model", None)
-    attrs = getattr(model, "attrs", {}) or {}
-    if "multi_label" in attrs:
-        return not attrs["multi_label"]
-    return type(component).__name__ != "MultiLabel_TextCategorizer"
-
-
-def predict_cats(nlp: Any, name: str, texts: list[str], batch_size: int = 256) -> list[dict]:
-    """``doc.cats`` of component ``name`` (run after the components before it) for ``texts``."""
-    before = []
-    for pipe_name, _ in nlp.pipeline:
-        if pipe_name == name:
-            break
-        before.append(pipe_name)
-    component = nlp.get_pipe(name)
-    labels = list(component.labels)
-    docs = (nlp.make_doc(t) for t in texts)
-    for pipe_name in before:
-        docs = nlp.get_pipe(pipe_name).pipe(docs, batch_size=batch_size)
-    return [{label: float(doc.cats.get(label, 0.0)) for label in labels}
-            for doc in component.pipe(docs, batch_size=batch_size)]
-
-
-def score_classifier(nlp: Any, name: str, corpus: LabelledCorpus) -> ClassificationScores:
-    """Classification scores of component ``name`` on ``corpus``."""
-    component = nlp.get_pipe(name)
-    labels = list(component.labels)
-    exclusive = is_exclusive(component)
-    check_labels(corpus, labels, f"component {name!r} of the model")
-    predicted = predict_cats(nlp, name, corpus.texts)
-    threshold = float((getattr(component, "cfg", {}) or {}).get("threshold", 0.5))
-    return score_classification(corpus.gold, predicted, labels=labels, exclusive=exclusive,
-                                threshold=threshold)
 
 
 def score_generator(nlp: Any, name: str, corpus: LabelledCorpus | TextFile) -> Any:
@@ -156,8 +117,6 @@ def evaluate(
     :class:`~lexiloom.errors.LexiloomError`: a missing model or corpus, an empty corpus, labels
     the model does not know.
     """
-    from lexiloom.training.pipeline import load_pipeline
-
     nlp = load_pipeline(model)
     names = selected_components(nlp, component)
     if all(component_kind(nlp, name) == "generation" for name in names) and format is None:
@@ -171,5 +130,4 @@ def evaluate(
 
 
 __all__ = ["SCORERS", "TextFile", "component_kind", "evaluate", "evaluate_pipeline",
-           "predict_cats", "scorable_components", "score_classifier", "score_generator",
-           "selected_components"]
+           "scorable_components", "score_classifier", "score_generator", "selected_components"]

@@ -14,7 +14,7 @@ match the hooks below, exposed through an entry point of group ``lexiloom``::
         register("mytok", MyTokenizer, description="...", defaults={"lowercase": False})
 
 Every ``register_*`` hook receives a ``register`` callable with the signature
-``register(name, factory, *, description="", defaults=None)``:
+``register(name, factory, *, description="", defaults=None, version=1, spacy_name=None)``:
 
 - ``name``: the component's name, unique within its kind (built-in names are reserved).
 - ``factory``: a callable; ``factory(**settings)`` builds the component. Users set the settings
@@ -23,6 +23,18 @@ Every ``register_*`` hook receives a ``register`` callable with the signature
 - ``defaults``: the user settings and their default values (JSON-serialisable). The command line
   (``-o key=value``) and config files use it to check and convert values; ``factory`` must accept
   every key in it as a keyword argument.
+- ``version`` (embedders, encoders, heads): the block's version. A breaking change registers the
+  same ``name`` again with the next version; the old version keeps loading saved pipelines.
+- ``spacy_name`` (embedders, encoders, heads): the name in spaCy configs, without its version
+  (``"acme.CNNEncoder"``); the default is ``lexiloom.`` + the name in CamelCase + the kind
+  (``cnn`` encoder: ``lexiloom.CnnEncoder``). ``.v{version}`` is appended:
+  ``@architectures = "lexiloom.CnnEncoder.v1"``.
+
+``register`` also tells a hook wrapper what it is wrapping: ``register.plugin`` (the plugin
+being called) and ``register.registered`` (what that plugin registered so far). Hooks are called
+through pluggy one plugin at a time: ``@lexiloom.hookimpl(tryfirst=True)`` / ``trylast=True``
+order the calls (and so who keeps a contested name), and ``hookwrapper=True`` / ``wrapper=True``
+implementations wrap every other plugin's call.
 
 The component the factory returns must satisfy the matching protocol in :mod:`lexiloom.protocols`.
 Hook names and the ``register`` signature are stable within a major version of lexiloom.

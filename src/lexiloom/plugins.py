@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import threading
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from typing import Any
@@ -31,8 +31,10 @@ from typing import Any
 import pluggy
 
 from lexiloom import hookspecs
+from lexiloom import registry as _registry
 from lexiloom.errors import PluginError
-from lexiloom.registry import REGISTRIES, check_registration, make_entry
+from lexiloom.registry import REGISTRIES, Entry, check_registration, make_entry
+from lexiloom.version import __version__
 
 ENTRY_POINT_GROUP = "lexiloom"
 BUILTIN_DISTRIBUTION = "lexiloom"
@@ -62,6 +64,9 @@ class PluginRecord:
     distribution_location: str | None = None
     """Where the distribution's metadata was found (its ``.dist-info`` folder, or the folder
     that holds it)."""
+    spacy_names: dict[str, list[str]] = field(default_factory=dict)
+    """The versioned spaCy names of the model blocks it registered, by kind (``"encoders":
+    ["lexiloom.LSTMEncoder.v1"]``), as configs name them in ``@architectures``."""
 
     def fail(self, reason: str, details: str | None = None) -> None:
         """Record an error: one line in ``errors`` and its full text (``details``, else
@@ -81,6 +86,33 @@ class PluginRecord:
         return f"{self.name} ({dist} {self.version or '?'})"
 
 
+class Registrar:
+    """The ``register`` callable a ``register_*`` hook receives:
+    ``register(name, factory, *, description="", defaults=None, version=1, spacy_name=None)``.
+
+    Each plugin's call gets its own; :attr:`plugin` names the plugin being called and
+    :attr:`registered` holds what it registered so far (a hook wrapper reads them after its
+    ``yield``). A registration that is invalid raises :class:`~lexiloom.errors.PluginError` at
+    once; one whose name is taken is refused after the call, as a load error of the plugin.
+    """
+
+    def __init__(self, registry: Any, plugin: str) -> None:
+        self.kind: str = registry.plural
+        self.plugin = plugin
+        self.registered: list[Entry[Any]] = []
+        self._registry = registry
+
+    def __call__(self, name: str, factory: Callable[..., Any], *, description: str = "",
+                 defaults: dict[str, Any] | None = None, version: int = 1,
+                 spacy_name: str | None = None) -> None:
+        problem = check_registration(name, factory, description, defaults, version,
+                                     spacy_name, self.kind)
+        if problem:
+            raise PluginError(problem)
+        self.registered.append(make_entry(self._registry, name, factory, description,
+                                          defaults, self.plugin, version, spacy_name))
+
+
 class PluginHost:
     """Owns the pluggy manager, the plugin records and the filling of the registries."""
 
@@ -96,7 +128,11 @@ class PluginHost:
         """Import every selected entry point, register its hooks and fill the registries."""
         wanted = _parse_selection(self.selection)
         seen_names: dict[str, PluginRecord] = {}
+        in_process = False
         for ep in _ordered_entry_points():
+            if not in_process and not _is_builtin(ep):
+                in_process = True
+                self._register_in_process(seen_names)
             record = _record_for(ep)
             if not record.builtin and wanted is not None and ep.name not in wanted:
                 record.status = DISABLED
@@ -116,12 +152,25 @@ class PluginHost:
             if not record.builtin and _check_compatible(ep, record):
                 continue
             self._import_and_register(ep, record)
+        if not in_process:
+            self._register_in_process(seen_names)
         for name in sorted((wanted or set()) - set(seen_names)):
             record = PluginRecord(name, "", None, None, builtin=False, status=FAILED)
             record.fail(f"{PLUGINS_ENV} selects {name!r}, but no installed plugin has that name")
             self.records.append(record)
         self._fill_registries()
         self._raise_if_strict()
+
+    def _register_in_process(self, seen_names: dict[str, PluginRecord]) -> None:
+        """The built-in plugins that lexiloom's own modules register (:func:`register_builtin`),
+        after the built-in entry points and before every third-party plugin."""
+
+        for name, plugin in _builtin_objects.items():
+            record = PluginRecord(name, getattr(plugin, "__name__", repr(plugin)),
+                                  BUILTIN_DISTRIBUTION, __version__, builtin=True)
+            self.records.append(record)
+            seen_names[name] = record
+            self._register(plugin, name, name, record)
 
     def _import_and_register(self, ep: metadata.EntryPoint, record: PluginRecord) -> None:
         try:
@@ -131,9 +180,13 @@ class PluginHost:
             record.fail(f"import of {ep.value!r} failed: {type(err).__name__}: {err}",
                         _plugin_traceback(err))
             return
+        self._register(plugin, ep.name, ep.value, record)
+
+    def _register(self, plugin: Any, name: str, value: str, record: PluginRecord) -> None:
+        """Register ``plugin`` with pluggy under ``name`` and record its hooks."""
         record.location = getattr(plugin, "__file__", None)
         try:
-            self.pm.register(plugin, name=ep.name)
+            self.pm.register(plugin, name=name)
         except pluggy.PluginValidationError as err:
             record.status = FAILED
             record.fail(f"invalid hook implementation: {err}")
@@ -141,7 +194,7 @@ class PluginHost:
         except ValueError:  # pluggy: this object is already registered under another name
             record.status = FAILED
             owner = self.pm.get_name(plugin)
-            record.fail(f"{ep.value!r} is already loaded as plugin {owner!r}; "
+            record.fail(f"{value!r} is already loaded as plugin {owner!r}; "
                         "give each entry point its own module or object")
             return
         for hook_name in _hook_names():
@@ -164,48 +217,33 @@ class PluginHost:
     def _fill_registries(self) -> None:
         for hook_name, plural in hookspecs.HOOK_KINDS.items():
             registry = REGISTRIES[plural]
-            for record, impl in self._impls(hook_name):
-                pending: list[Any] = []
-
-                def register(
-                    name: str,
-                    factory: Callable[..., Any],
-                    *,
-                    description: str = "",
-                    defaults: dict[str, Any] | None = None,
-                    _record: PluginRecord = record,
-                    _pending: list[Any] = pending,
-                    _registry: Any = registry,
-                ) -> None:
-                    problem = check_registration(name, factory, description, defaults)
-                    if problem:
-                        raise PluginError(problem)
-                    _pending.append(make_entry(_registry, name, factory, description,
-                                               defaults, _record.name))
-
+            for record, call in self._callers(hook_name):
+                register = Registrar(registry, record.name)
                 try:
-                    _call(impl, register=register)
+                    call(register=register)
                 except (Exception, SystemExit) as err:
                     record.fail(f"{hook_name} raised {type(err).__name__}: {err}",
                                 _plugin_traceback(err))
                     continue
-                for entry in pending:
-                    owner = registry._owner(entry.name)
-                    if owner is not None:
-                        record.fail(
-                            f"{registry.kind} name {entry.name!r} is already registered by "
-                            f"plugin {owner!r}; choose another name"
-                        )
+                for entry in register.registered:
+                    problem = _clash(registry, entry)
+                    if problem is not None:
+                        record.fail(problem)
                         continue
                     registry._add(entry)
-                    record.registered.setdefault(plural, []).append(entry.name)
+                    names = record.registered.setdefault(plural, [])
+                    if entry.name not in names:
+                        names.append(entry.name)
+                    if entry.spacy_name is not None:
+                        record.spacy_names.setdefault(plural, []).append(entry.spacy_name)
 
     def add_commands(self, cli: Any) -> None:
-        """Run ``register_commands(cli)`` for each plugin, keeping existing commands intact."""
-        for record, impl in self._impls("register_commands"):
+        """Run ``register_commands(cli)`` for each plugin (the built-in commands first, through
+        the same hook), keeping existing commands intact."""
+        for record, call in self._callers("register_commands"):
             before = dict(cli.commands)
             try:
-                _call(impl, cli=cli)
+                call(cli=cli)
             except (Exception, SystemExit) as err:  # keep nothing from a hook call that raised
                 record.fail(f"register_commands raised {type(err).__name__}: {err}",
                             _plugin_traceback(err))
@@ -221,13 +259,29 @@ class PluginHost:
                 record.registered["commands"] = added
         self._raise_if_strict()
 
-    def _impls(self, hook_name: str) -> Iterable[tuple[PluginRecord, Any]]:
-        caller = getattr(self.pm.hook, hook_name)
-        by_name = {r.name: r for r in self.records if r.status == LOADED}
-        impls = {i.plugin_name: i for i in caller.get_hookimpls()}
-        for name, record in by_name.items():  # the records' (deterministic) order
-            if name in impls:
-                yield record, impls[name]
+    def _callers(self, hook_name: str) -> Iterator[tuple[PluginRecord, Callable[..., Any]]]:
+        """For each loaded plugin implementing ``hook_name``, in call order, a pluggy hook caller
+        that runs its implementation alone inside every plugin's hook wrappers.
+
+        The order: built-in plugins first (their names are reserved), then third-party ones;
+        within each, ``tryfirst`` implementations, then plain, then ``trylast``, each group in
+        the records' deterministic order. Calling one plugin at a time keeps a plugin that raises
+        contained (and named), while pluggy still applies wrappers and argument handling.
+        """
+        hook = getattr(self.pm.hook, hook_name)
+        loaded = {r.name: (index, r) for index, r in enumerate(self.records)
+                  if r.status == LOADED}
+        plain = [i for i in hook.get_hookimpls()
+                 if not (i.hookwrapper or i.wrapper) and i.plugin_name in loaded]
+
+        def order(impl: Any) -> tuple[int, int, int]:
+            index, record = loaded[impl.plugin_name]
+            return (not record.builtin, 0 if impl.tryfirst else 2 if impl.trylast else 1, index)
+
+        for impl in sorted(plain, key=order):
+            others = [i.plugin for i in plain if i is not impl]
+            yield (loaded[impl.plugin_name][1],
+                   self.pm.subset_hook_caller(hook_name, remove_plugins=others))
 
     def _raise_if_strict(self) -> None:
         if not self.strict:
@@ -238,6 +292,24 @@ class PluginHost:
                 f"plugin load failed ({STRICT_ENV}=1): " + "; ".join(problems)
                 + f"; fix or uninstall the plugin, or unset {STRICT_ENV}"
             )
+
+
+def _clash(registry: Any, entry: Any) -> str | None:
+    """Why ``entry`` cannot join ``registry``: its name belongs to another plugin, its version is
+    already registered, or another block has its spaCy name."""
+    owner = registry._owner(entry.name)
+    if owner is not None and owner != entry.plugin:
+        return (f"{registry.kind} name {entry.name!r} is already registered by plugin "
+                f"{owner!r}; choose another name")
+    if registry._has(entry.name, entry.version):
+        return (f"{registry.kind} {entry.name!r} version {entry.version} is registered twice; "
+                "give the newer one version=N+1 (the old version keeps loading)")
+    other = registry._spacy_owner(entry.spacy_name)
+    if other is not None:
+        return (f"spaCy name {entry.spacy_name!r} of {registry.kind} {entry.name!r} is already "
+                f"taken by {other.kind} {other.name!r} of plugin {other.plugin!r}; pass another "
+                "spacy_name")
+    return None
 
 
 def _plugin_traceback(err: BaseException) -> str:
@@ -253,10 +325,6 @@ def _plugin_traceback(err: BaseException) -> str:
 def _is_host_frame(filename: str) -> bool:
     name = filename.replace("\\", "/")
     return (filename == __file__ or "importlib" in name or "/pluggy/" in name)
-
-
-def _call(impl: Any, **kwargs: Any) -> Any:
-    return impl.function(**{name: kwargs[name] for name in impl.argnames})
 
 
 def _hook_names() -> list[str]:
@@ -305,10 +373,14 @@ def _record_for(ep: metadata.EntryPoint) -> PluginRecord:
 
 
 def _dist_location(dist: metadata.Distribution | None) -> str | None:
+    """The distribution's ``.dist-info``/``.egg-info`` folder when its file list names it, else
+    the folder that holds it (public ``importlib.metadata`` API only)."""
     if dist is None:
         return None
-    path = getattr(dist, "_path", None)  # PathDistribution: the .dist-info / .egg-info folder
-    return str(path if path is not None else dist.locate_file(""))
+    for file in dist.files or ():
+        if file.parts and file.parts[0].endswith((".dist-info", ".egg-info")):
+            return str(dist.locate_file(file.parts[0]))
+    return str(dist.locate_file(""))
 
 
 def lexiloom_requirement_problem(
@@ -355,7 +427,6 @@ def _check_compatible(ep: metadata.EntryPoint, record: PluginRecord) -> bool:
     dist = getattr(ep, "dist", None)
     if dist is None:
         return False
-    from lexiloom import __version__
 
     try:
         requires = dist.requires
@@ -372,6 +443,31 @@ def _check_compatible(ep: metadata.EntryPoint, record: PluginRecord) -> bool:
 _lock = threading.RLock()
 _host: PluginHost | None = None
 _loading: PluginHost | None = None
+_on_load: list[Callable[[], Any]] = []
+_builtin_objects: dict[str, Any] = {}
+
+
+def register_builtin(plugin: Any, name: str) -> None:
+    """Add a built-in plugin that lives in lexiloom itself rather than behind an entry point
+    (the command line's own commands: :mod:`lexiloom.cli`). It loads with the built-ins, its
+    hooks are called through pluggy like any plugin's, and it shows in ``lexiloom plugins``.
+    Plugins already loaded are reloaded on next use."""
+    with _lock:
+        if _builtin_objects.get(name) is plugin:
+            return
+        _builtin_objects[name] = plugin
+    reset()
+
+
+def on_load(callback: Callable[[], Any]) -> None:
+    """Call ``callback()`` each time the plugins have been loaded (now, if they are): how an
+    upper layer mirrors the registries elsewhere (spaCy's ``architectures``, see
+    :mod:`lexiloom.spacy.blocks`) without the core importing it."""
+    with _lock:
+        if callback not in _on_load:
+            _on_load.append(callback)
+        if _host is not None:
+            callback()
 
 
 def ensure_loaded() -> PluginHost:
@@ -396,6 +492,8 @@ def ensure_loaded() -> PluginHost:
         finally:
             _loading = None
         _host = host
+        for callback in list(_on_load):
+            callback()
         return host
 
 
@@ -414,3 +512,6 @@ def reset() -> None:
         _host = None
         for registry in REGISTRIES.values():
             registry._clear()
+
+
+_registry.set_loader(ensure_loaded)

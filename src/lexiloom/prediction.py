@@ -19,9 +19,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from lexiloom.errors import ModelFileError, SettingsError
-from lexiloom.evaluation import component_kind, is_exclusive
+from lexiloom.evaluation import component_kind
 from lexiloom.scoring import predicted_label
 from lexiloom.spacy.names import SENTIMENT_FACTORY
+from lexiloom.training.classifier_scores import is_exclusive
 
 _POSITIVE = ("positive", "pos", "1")
 _NEGATIVE = ("negative", "neg", "0")

@@ -16,12 +16,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
 
-from lexiloom.corpora.record import BadLines, Record
-from lexiloom.tokens import Token
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: the protocols sit in the core, below tokens and corpora
     import torch
 
+    from lexiloom.corpora.record import BadLines, Record
+    from lexiloom.tokens import Token
     from lexiloom.vocab import Vocab
 
 
@@ -223,8 +222,6 @@ __all__ = [
     "Encoder",
     "EncoderOutput",
     "Head",
-    "Record",
-    "Token",
     "Tokenizer",
     "VectorTrainer",
 ]

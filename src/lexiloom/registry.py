@@ -23,7 +23,28 @@ from lexiloom.errors import SettingsError, UnknownComponentError
 
 T = TypeVar("T")
 
+_loader: Callable[[], Any] | None = None
+"""Loads the plugins that fill the registries; installed by :mod:`lexiloom.plugins` (the
+registries are the lower layer and never import the loader)."""
+
+
+def set_loader(loader: Callable[[], Any] | None) -> None:
+    """Make every registry call ``loader()`` before answering (the plugin loader does this)."""
+    global _loader
+    _loader = loader
+
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+_SPACY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
+_VERSIONED = re.compile(r"\.v[0-9]+$")
+
+VERSION_KEY = "@version"
+"""The key of a ``{"name": ..., **settings}`` block that names the component's version (absent:
+version 1, the only version before versions existed). It can never clash with a setting: setting
+names are Python identifiers."""
+
+BLOCK_KINDS = ("embedders", "encoders", "heads")
+"""The registries whose components are model blocks, each registered in spaCy's
+``architectures`` under a versioned name (see :attr:`Entry.spacy_name`)."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +58,10 @@ class Entry(Generic[T]):
     defaults: Mapping[str, Any] = field(default_factory=dict)
     plugin: str = ""
     host_settings: tuple[str, ...] = ()
+    version: int = 1
+    spacy_name: str | None = None
+    """For model blocks, the versioned name spaCy's ``architectures`` registry knows it by (e.g.
+    ``lexiloom.LSTMEncoder.v1``); ``None`` for tokenizers and corpus readers."""
 
     def create(self, **settings: Any) -> T:
         """Build the component from its defaults overridden by ``settings``.
@@ -67,26 +92,55 @@ class Registry(Generic[T]):
         self.kind = kind
         self.plural = plural
         self.host_settings = host_settings
-        self._entries: dict[str, Entry[T]] = {}
+        self._entries: dict[str, Entry[T]] = {}  # newest version of each name
+        self._versions: dict[tuple[str, int], Entry[T]] = {}
 
     def _ensure_loaded(self) -> None:
-        from lexiloom import plugins
-
-        plugins.ensure_loaded()
+        if _loader is not None:
+            _loader()
 
     def names(self) -> list[str]:
         """The registered names, sorted."""
         self._ensure_loaded()
         return sorted(self._entries)
 
-    def get(self, name: str) -> Entry[T]:
-        """The entry for ``name``; :class:`~lexiloom.errors.UnknownComponentError` lists the
-        available names when there is none."""
+    def get(self, name: str, version: int | None = None) -> Entry[T]:
+        """The entry for ``name`` at ``version`` (default: its newest version);
+        :class:`~lexiloom.errors.UnknownComponentError` lists the available names (or versions)
+        when there is none."""
         self._ensure_loaded()
         try:
-            return self._entries[name]
+            newest = self._entries[name]
         except KeyError:
             raise UnknownComponentError(self.kind, name, self._entries) from None
+        if version is None or version == newest.version:
+            return newest
+        try:
+            return self._versions[name, version]
+        except KeyError:
+            have = ", ".join(str(v) for (n, v) in sorted(self._versions) if n == name)
+            raise UnknownComponentError(
+                self.kind, f"{name} version {version}", self._entries,
+                hint=f"{self.kind} {name!r} has version(s) {have}; install the plugin release "
+                     f"that provides version {version}") from None
+
+    def get_spec(self, spec: Mapping[str, Any]) -> tuple[Entry[T], dict[str, Any]]:
+        """The entry a ``{"name": ..., "@version": ..., **settings}`` block names (no
+        ``@version``: version 1) and the block's settings."""
+        if not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str):
+            raise SettingsError(f"the {self.kind} must be given as a mapping with a 'name' key "
+                                f"naming a registered {self.kind}, not {spec!r}")
+        version = spec.get(VERSION_KEY, 1)
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise SettingsError(f"the {self.kind} {spec['name']!r} has an invalid "
+                                f"{VERSION_KEY} {version!r}; it must be a positive integer")
+        settings = {k: v for k, v in spec.items() if k not in ("name", VERSION_KEY)}
+        return self.get(spec["name"], version), settings
+
+    def versions(self) -> list[Entry[T]]:
+        """Every entry of every version, sorted by name then version."""
+        self._ensure_loaded()
+        return [self._versions[key] for key in sorted(self._versions)]
 
     def create(self, name: str, **settings: Any) -> T:
         """Build component ``name`` with ``settings`` (see :meth:`Entry.create`)."""
@@ -116,17 +170,43 @@ class Registry(Generic[T]):
         entry = self._entries.get(name)
         return entry.plugin if entry else None
 
+    def _has(self, name: str, version: int) -> bool:
+        return (name, version) in self._versions
+
+    def _spacy_owner(self, spacy_name: str | None) -> Entry[T] | None:
+        if spacy_name is None:
+            return None
+        return next((e for e in self._versions.values() if e.spacy_name == spacy_name), None)
+
     def _add(self, entry: Entry[T]) -> None:
-        self._entries[entry.name] = entry
+        self._versions[entry.name, entry.version] = entry
+        newest = self._entries.get(entry.name)
+        if newest is None or entry.version >= newest.version:
+            self._entries[entry.name] = entry
 
     def _clear(self) -> None:
         self._entries.clear()
+        self._versions.clear()
 
 
-def check_registration(name: Any, factory: Any, description: Any, defaults: Any) -> str | None:
-    """Why a ``register(...)`` call is invalid, or ``None`` when it is fine."""
+def check_registration(name: Any, factory: Any, description: Any, defaults: Any,
+                       version: Any = 1, spacy_name: Any = None,
+                       kind: str | None = None) -> str | None:
+    """Why a ``register(...)`` call is invalid, or ``None`` when it is fine (``kind``: the
+    registry's plural name, for the block-only options ``version`` and ``spacy_name``)."""
     if not isinstance(name, str) or not _NAME.match(name):
         return f"invalid component name {name!r} (letters, digits, '_', '.', '-'; no spaces)"
+    block = kind is None or kind in BLOCK_KINDS
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        return f"the version of {name!r} must be a positive integer, not {version!r}"
+    if not block and (version != 1 or spacy_name is not None):
+        return (f"version and spacy_name apply to model blocks (embedders, encoders, heads), "
+                f"not to {kind}; remove them from the registration of {name!r}")
+    if spacy_name is not None and not (isinstance(spacy_name, str) and _SPACY_NAME.match(
+            spacy_name) and not _VERSIONED.search(spacy_name)):
+        return (f"the spacy_name of {name!r} must be a dotted name without its version, such as "
+                f"'acme.CNNEncoder' (the version is added: 'acme.CNNEncoder.v1'), "
+                f"not {spacy_name!r}")
     if not callable(factory):
         return f"the factory of {name!r} is not callable: {factory!r}"
     if not isinstance(description, str):
@@ -167,6 +247,19 @@ REGISTRIES: dict[str, Registry[Any]] = {
 """Every registry by its plural name, as used in ``lexiloom plugins --json``."""
 
 
+def spacy_name_for(registry: Registry[Any], name: str, version: int = 1,
+                   stem: str | None = None) -> str | None:
+    """The versioned spaCy name of block ``name``: ``{stem}.v{version}``, the stem defaulting to
+    ``lexiloom.`` + the name in CamelCase + the kind (``cnn`` encoder: ``lexiloom.CnnEncoder``).
+    ``None`` for kinds that are not model blocks."""
+    if registry.plural not in BLOCK_KINDS:
+        return None
+    if stem is None:
+        camel = "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name))
+        stem = f"lexiloom.{camel}{registry.kind.title().replace(' ', '')}"
+    return f"{stem}.v{version}"
+
+
 def make_entry(
     registry: Registry[Any],
     name: str,
@@ -174,8 +267,11 @@ def make_entry(
     description: str,
     defaults: Mapping[str, Any] | None,
     plugin: str,
+    version: int = 1,
+    spacy_name: str | None = None,
 ) -> Entry[Any]:
-    """An :class:`Entry` for ``registry`` with read-only defaults."""
+    """An :class:`Entry` for ``registry`` with read-only defaults; ``spacy_name`` is the stem
+    of its versioned spaCy name (see :func:`spacy_name_for`)."""
     return Entry(
         kind=registry.kind,
         name=name,
@@ -184,4 +280,6 @@ def make_entry(
         defaults=MappingProxyType(dict(defaults or {})),
         plugin=plugin,
         host_settings=registry.host_settings,
+        version=version,
+        spacy_name=spacy_name_for(registry, name, version, spacy_name),
     )

@@ -117,6 +117,7 @@ PLUGIN_FIELDS = {
     "errors": list,
     "details": list,
     "distribution_location": (str, type(None)),
+    "spacy_names": dict,
 }
 
 
@@ -150,7 +151,8 @@ def test_plugins_json_follows_the_documented_schema(fake_dist, monkeypatch):
 
 def test_documented_json_schema_names_every_field():
     documented = set(re.findall(r'"(\w+)":', plugins_command.__doc__ or ""))
-    assert documented == set(PLUGIN_FIELDS) | {"lexiloom_version", "plugins", "tokenizers"}
+    assert documented == set(PLUGIN_FIELDS) | {"lexiloom_version", "plugins", "tokenizers",
+                                                "encoders"}
 
 
 def test_plugins_help_describes_the_command():

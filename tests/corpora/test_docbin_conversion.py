@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from lexiloom.corpora import Record, convert_to_docbin, read_corpus, write_corpus
-from lexiloom.corpora.docbin import split_records
-from lexiloom.errors import CorpusError, SettingsError
+from lexiloom.corpora.docbin import SPACY_TOKENIZER, split_records
+from lexiloom.errors import CorpusError, SettingsError, UnknownComponentError
 
 
 def load(path: Path) -> list:
@@ -100,6 +100,26 @@ def test_lexiloom_tokenizer_tokenises_the_docs(tmp_path: Path) -> None:
     convert_to_docbin(source, tmp_path / "c.spacy", tokenizer="char")
     assert [t.text for t in load(tmp_path / "t.spacy")[0]] == ["Don't", "stop"]
     assert len(load(tmp_path / "c.spacy")[0]) > 2
+
+
+def test_spacy_finds_the_tokenizer_by_the_name_conversion_uses() -> None:
+    from spacy.util import registry
+
+    from lexiloom.spacy.tokenizer import create_tokenizer
+
+    assert registry.tokenizers.get(SPACY_TOKENIZER) is create_tokenizer
+
+
+def test_bad_tokenizer_names_and_settings_raise_the_tokenizers_own_errors(tmp_path: Path) -> None:
+    source = corpus(tmp_path, [Record("a", ("x",))])
+    with pytest.raises(UnknownComponentError, match="unknown tokenizer 'nope'"):
+        convert_to_docbin(source, tmp_path / "t.spacy", tokenizer="nope")
+    with pytest.raises(SettingsError, match="not a valid regular expression"):
+        convert_to_docbin(source, tmp_path / "t.spacy", tokenizer="regex",
+                          tokenizer_settings={"pattern": "("})
+    with pytest.raises(SettingsError, match="unknown spaCy language 'zz'"):
+        convert_to_docbin(source, tmp_path / "t.spacy", tokenizer="char", lang="zz")
+    assert not (tmp_path / "t.spacy").exists()
 
 
 def test_conversion_reads_bundled_corpora_and_round_trips(tmp_path: Path) -> None:

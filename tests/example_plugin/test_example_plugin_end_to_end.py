@@ -35,10 +35,12 @@ def _tiny_config(path: Path, *, tokenizer: str | None = None) -> Path:
     """configs/sentiment_binary.cfg with a small ``cnn`` encoder (and a lexiloom tokenizer)."""
     from thinc.api import Config
 
+    from lexiloom.spacy.blocks import block_section
+
     config = Config().from_disk(SENTIMENT_CFG, interpolate=False)
     model = config["components"]["sentiment"]["model"]
-    model["encoder"] = dict(TINY_CNN)
-    model["embedder"] = {"name": "trainable", "dim": 16}
+    model["encoder"] = block_section("encoders", TINY_CNN)
+    model["embedder"] = block_section("embedders", {"name": "trainable", "dim": 16})
     if tokenizer:
         config["nlp"]["tokenizer"] = {"@tokenizers": "lexiloom.Tokenizer.v1", "name": tokenizer}
     config["training"].update({"max_steps": 5, "eval_frequency": 5})
@@ -157,7 +159,7 @@ def test_lexiloom_train_cli_trains_a_cnn_classifier(example_plugin, tmp_path):
     summary = json.loads(result.output.strip().splitlines()[-1])
     assert summary["steps"] == 5
     saved = (out / "model-best" / "config.cfg").read_text(encoding="utf-8")
-    assert 'name = "cnn"' in saved and "filters = 8" in saved
+    assert '@architectures = "lexiloom.CnnEncoder.v1"' in saved and "filters = 8" in saved
 
 
 def test_python_train_api_trains_a_cnn_classifier_that_predicts(example_plugin, tmp_path):
@@ -195,4 +197,4 @@ def test_spacy_train_uses_cnn_and_char_ngrams_from_a_config(example_plugin, tmp_
     assert [t.norm_ for t in doc][:3] == ["<unh", "appi", "ly>"]
     assert set(doc.cats) == {"negative", "positive"}
     model_config = nlp.config["components"]["sentiment"]["model"]
-    assert model_config["encoder"]["name"] == "cnn"
+    assert model_config["encoder"]["@architectures"] == "lexiloom.CnnEncoder.v1"

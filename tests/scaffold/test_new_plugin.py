@@ -74,12 +74,28 @@ def test_bad_plugin_names_are_refused_with_the_rule(raw, tmp_path):
     ("regex", "tokenizer", "already has a tokenizer named 'regex'"),
     ("gru", "encoder", "already has an encoder named 'gru'"),
     ("jsonl", "corpus-reader", "already has a corpus-reader named 'jsonl'"),
-    ("train", "command", "already has a command named 'train'"),
 ])
 def test_names_lexiloom_already_uses_are_refused(name, kind, why, tmp_path):
     with pytest.raises(SettingsError, match=why):
         new_plugin(name, kind, tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_command_name_the_command_line_has_is_refused(tmp_path):
+    with pytest.raises(SettingsError, match="already has a command named 'train'"):
+        new_plugin("train", "command", tmp_path, taken_commands={"train", "plugins"})
+    assert list(tmp_path.iterdir()) == []
+    assert new_plugin("train", "command", tmp_path, taken_commands={"plugins"}).is_dir()
+
+
+def test_by_default_the_commands_of_the_mounted_command_line_are_taken(tmp_path):
+    from click.testing import CliRunner
+
+    from lexiloom.cli import cli
+
+    CliRunner().invoke(cli, ["--help"])  # mounts the commands (the register_commands hook)
+    with pytest.raises(SettingsError, match="already has a command named 'vectors'"):
+        new_plugin("vectors", "command", tmp_path)
 
 
 def test_a_name_taken_by_another_kind_is_fine(tmp_path):

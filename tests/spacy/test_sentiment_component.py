@@ -183,8 +183,8 @@ def test_sentiment_factory_accepts_a_pretrained_embedder_block(tmp_path):
     KeyedVectors(words, vectors).save(path, format="word2vec")
     nlp = spacy.blank("en")
     nlp.add_pipe("lexiloom_sentiment", config={"model": {
-        "embedder": {"name": "pretrained", "path": str(path)},
-        "encoder": {"name": "gru", "hidden_size": 8},
+        "embedder": {"@architectures": "lexiloom.PretrainedEmbedder.v1", "path": str(path)},
+        "encoder": {"@architectures": "lexiloom.GRUEncoder.v1", "hidden_size": 8},
     }})
     examples = corpus_examples(nlp, "sentiment", "train", limit=8)
     nlp.initialize(lambda: examples)

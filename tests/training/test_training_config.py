@@ -8,7 +8,7 @@ import pytest
 
 from lexiloom.errors import CorpusError, SettingsError
 from lexiloom.training import TrainConfig, train
-from lexiloom.training.config import assemble, load_label_map, resolve_training
+from lexiloom.training.config import assemble, load_label_map, model_blocks, resolve_training
 from lexiloom.training.corpus import read_labelled
 
 
@@ -29,14 +29,22 @@ def test_sentiment_task_uses_the_lexiloom_sentiment_component() -> None:
 
 
 def test_overrides_merge_and_a_renamed_block_keeps_settings_the_new_one_declares() -> None:
-    base = _model(TrainConfig())["model"]
+    base = model_blocks(_model(TrainConfig())["model"])
     merged = _model(TrainConfig(encoder={"name": base["encoder"]["name"], "hidden_size": 7}))
-    assert merged["model"]["encoder"] == {**base["encoder"], "hidden_size": 7}
-    renamed = _model(TrainConfig(encoder={"name": "gru", "num_layers": 2}))["model"]["encoder"]
+    assert model_blocks(merged["model"])["encoder"] == {**base["encoder"], "hidden_size": 7}
+    renamed = model_blocks(_model(TrainConfig(encoder={"name": "gru", "num_layers": 2}))[
+        "model"])["encoder"]
     assert renamed["name"] == "gru" and renamed["num_layers"] == 2
     assert renamed["hidden_size"] == base["encoder"]["hidden_size"]
     embedder = _model(TrainConfig(embedder={"name": "pretrained", "path": "v.txt"}))
     assert "dim" not in embedder["model"]["embedder"]  # 'pretrained' declares no dim
+
+
+def test_overrides_are_written_as_registered_blocks_in_a_v2_config() -> None:
+    model = _model(TrainConfig(encoder={"name": "gru", "hidden_size": 7}))["model"]
+    assert model["@architectures"] == "lexiloom.TextClassifier.v2"
+    assert model["encoder"]["@architectures"] == "lexiloom.GRUEncoder.v1"
+    assert model["encoder"]["hidden_size"] == 7
 
 
 def test_training_settings_come_from_caller_then_spacy_config_then_fallbacks() -> None:
@@ -78,7 +86,7 @@ def test_model_overrides_need_a_lexiloom_classifier(tmp_path) -> None:
                    '[components.textcat]\nfactory = "textcat"\n\n[components.textcat.model]\n'
                    '@architectures = "spacy.TextCatBOW.v3"\nexclusive_classes = true\n'
                    'ngram_size = 1\nno_output_layer = false\n', encoding="utf-8")
-    with pytest.raises(SettingsError, match=r"need a lexiloom\.TextClassifier\.v1"):
+    with pytest.raises(SettingsError, match=r"need a lexiloom\.TextClassifier\.v2"):
         assemble(TrainConfig(spacy_config=str(cfg), encoder={"name": "gru"}))
 
 

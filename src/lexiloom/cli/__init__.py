@@ -2,7 +2,8 @@
 
 Every command is a thin layer over the Python API. Errors a user can cause
 (:class:`~lexiloom.errors.LexiloomError`) print as one line on stderr with a non-zero exit.
-Plugins add commands through the ``register_commands(cli)`` hook.
+Every command, lexiloom's own included (:class:`BuiltinCommands`), is added through the
+``register_commands(cli)`` hook, built-ins first.
 """
 
 from __future__ import annotations
@@ -11,8 +12,12 @@ from typing import Any
 
 import click
 
-from lexiloom import __version__
+from lexiloom import __version__, hookimpl
+from lexiloom import plugins as _plugins
 from lexiloom.errors import LexiloomError
+
+BUILTIN_COMMANDS = "commands"
+"""The name of the built-in plugin that adds lexiloom's own commands."""
 
 
 class UserError(click.ClickException):
@@ -29,15 +34,19 @@ class LexiloomGroup(click.Group):
     _plugin_commands_added = False
     _mounted_host: Any = None
     """The plugin host whose commands are mounted (after ``plugins.reset()`` a new host loads
-    and its commands are mounted again)."""
+    and its commands replace the old host's)."""
+    _unhooked: dict[str, click.Command] | None = None
+    """Commands added to the group directly rather than by a hook (kept across remounts)."""
 
     def _add_plugin_commands(self) -> None:
-        from lexiloom import plugins
-
         try:
-            host = plugins.ensure_loaded()
+            host = _plugins.ensure_loaded()
             if self._plugin_commands_added and self._mounted_host is host:
                 return
+            if self._unhooked is None:
+                self._unhooked = dict(self.commands)
+            self.commands.clear()
+            self.commands.update(self._unhooked)
             self._plugin_commands_added = True
             self._mounted_host = host
             host.add_commands(self)
@@ -65,26 +74,32 @@ def cli() -> None:
     """lexiloom: train and run word vectors and recurrent networks, inside spaCy, with plugins."""
 
 
-def _mount() -> None:
-    from lexiloom.cli import (
-        corpora,
-        evaluate,
-        generate,
-        plugin,
-        plugins,
-        predict,
-        tokenize,
-        train,
-        vectors,
-    )
+class BuiltinCommands:
+    """lexiloom's own commands, added by the ``register_commands`` hook like a plugin's (the
+    built-in plugin ``commands``), so that they load first and keep their names."""
 
-    for module in (plugins, plugin, tokenize, corpora, vectors, train, evaluate, generate):
-        cli.add_command(module.command)
-    cli.add_command(predict.classify_command)
-    cli.add_command(predict.sentiment_command)
+    @hookimpl
+    def register_commands(self, cli: click.Group) -> None:
+        """Mount one command (or group) per module of :mod:`lexiloom.cli`."""
+        from lexiloom.cli import (
+            corpora,
+            evaluate,
+            generate,
+            plugin,
+            plugins,
+            predict,
+            tokenize,
+            train,
+            vectors,
+        )
+
+        for module in (plugins, plugin, tokenize, corpora, vectors, train, evaluate, generate):
+            cli.add_command(module.command)
+        cli.add_command(predict.classify_command)
+        cli.add_command(predict.sentiment_command)
 
 
-_mount()
+_plugins.register_builtin(BuiltinCommands(), name=BUILTIN_COMMANDS)
 
 
 def main() -> None:

@@ -32,7 +32,9 @@ def new(name: str, kind: str, directory: Path, as_json: bool) -> None:
     component as NAME, a README and tests that run lexiloom's conformance kit on it. NAME is
     lowercased and may contain letters, digits and hyphens.
     """
-    target = new_plugin(name, kind, directory)
+    root = click.get_current_context().find_root().command
+    target = new_plugin(name, kind, directory,
+                        taken_commands=set(getattr(root, "commands", {})))
     names = plugin_names(name)
     if as_json:
         click.echo(json.dumps({"path": str(target), "distribution": names.distribution,

@@ -10,6 +10,7 @@
                   "status": "loaded"|"failed"|"disabled"|"incompatible",
                   "location": str|null,    # file the plugin was loaded from
                   "distribution_location": str|null,   # where its metadata was found
+                  "spacy_names": {"encoders": [str], ...},  # kind -> blocks' spaCy names
                   "hooks": [str],          # hooks it implements
                   "registered": {"tokenizers": [str], ...},   # kind -> names
                   "errors": [str],         # one line each; empty when all went well
@@ -83,6 +84,8 @@ def _echo_verbose(record: plugins.PluginRecord, root: Any) -> None:
         for name in names:
             description = _description(kind, name, root)
             click.echo(f"    {name:<{width}}  {description}".rstrip())
+        if record.spacy_names.get(kind):
+            click.echo(f"    in spaCy configs: {', '.join(record.spacy_names[kind])}")
     for detail in record.details:
         first, *rest = detail.splitlines() or [""]
         click.echo(f"  error: {first}")

@@ -21,13 +21,13 @@ from lexiloom.corpora.reading import detect_format, reader_entry
 from lexiloom.registry import Entry
 from lexiloom.training import TrainConfig, train
 from lexiloom.training.config import (
-    ARCHITECTURE,
     DEVICES,
     LEVELS,
     LR_SCHEDULES,
     OPTIMIZERS,
     TASKS,
     assemble,
+    model_blocks,
 )
 
 _KINDS = (("embedder", registry.embedders), ("encoder", registry.encoders),
@@ -49,12 +49,12 @@ def _selected(config: TrainConfig, names: dict[str, str | None],
             "regex" if block.get("level") == "word" else "char")
         selected["tokenizer"] = registry.tokenizers.get(tokenizer)
         return selected
-    model = spacy_config["components"][component].get("model", {})
-    is_lexiloom = model.get("@architectures") == ARCHITECTURE
+    blocks = model_blocks(spacy_config["components"][component].get("model", {}))
     for kind, reg in _KINDS:
-        name = names[kind] or ((model.get(kind) or {}).get("name") if is_lexiloom else None)
-        if name:
-            selected[kind] = reg.get(name)
+        if names[kind]:
+            selected[kind] = reg.get(names[kind])
+        elif kind in blocks:
+            selected[kind] = reg.get_spec(blocks[kind])[0]
     if reader_format:
         selected["reader"] = reader_entry(reader_format)
     return selected

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from lexiloom.atomic import write_bytes
 from lexiloom.corpora.reading import read_corpus
 from lexiloom.corpora.record import BadLines, Record
-from lexiloom.errors import CorpusError, SettingsError
+from lexiloom.errors import CorpusError, LexiloomError, SettingsError
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -57,12 +57,15 @@ def is_exclusive(records: Iterable[Record]) -> bool:
     return all(len(record.labels) == 1 for record in records)
 
 
-def blank_nlp(lang: str = "en") -> Language:
-    """``spacy.blank(lang)``, with :class:`~lexiloom.errors.SettingsError` for unknown codes."""
+def blank_nlp(lang: str = "en", config: dict[str, Any] | None = None) -> Language:
+    """``spacy.blank(lang, config=config)``, with :class:`~lexiloom.errors.SettingsError` for
+    unknown codes."""
     import spacy
 
     try:
-        return spacy.blank(lang)
+        return spacy.blank(lang, config=config or {})
+    except LexiloomError:  # from the tokenizer the config names
+        raise
     except (ImportError, KeyError, ValueError):
         raise SettingsError(f"unknown spaCy language {lang!r}; use a code such as 'en', 'de' or "
                             f"'xx' (multi-language)") from None
@@ -118,19 +121,28 @@ def split_records(
     return train, dev
 
 
+SPACY_TOKENIZER = "lexiloom.Tokenizer.v1"
+"""The name of lexiloom's spaCy tokenizer (:func:`lexiloom.spacy.tokenizer.create_tokenizer`) in
+spaCy's ``tokenizers`` registry, defined here once (``lexiloom.spacy.tokenizer.REGISTERED_NAME``
+imports it). The corpora sit below the spaCy layer and do not import it: spaCy finds the function
+through its ``spacy_tokenizers`` entry point, as it does for a config that names it."""
+
+
 def make_pipeline(
     lang: str = "en", tokenizer: str | None = None, tokenizer_settings: dict[str, Any] | None = None
 ) -> Language:
-    """The pipeline that tokenises for conversion: ``spacy.blank(lang)``, or with a lexiloom
-    tokenizer as ``nlp.tokenizer`` (via ``lexiloom.spacy.tokenizer.make_nlp``)."""
+    """The pipeline that tokenises for conversion: ``spacy.blank(lang)``, or with the lexiloom
+    tokenizer ``tokenizer`` as ``nlp.tokenizer`` (selected in the pipeline's config, like
+    ``lexiloom.spacy.tokenizer.make_nlp`` does; bad settings raise the tokenizer's own
+    :class:`~lexiloom.errors.LexiloomError`)."""
     if tokenizer is None:
         if tokenizer_settings:
             raise SettingsError("tokenizer settings given without a tokenizer; add --tokenizer "
                                 "NAME")
         return blank_nlp(lang)
-    from lexiloom.spacy.tokenizer import make_nlp
-
-    return make_nlp(lang=lang, tokenizer=tokenizer, settings=dict(tokenizer_settings or {}))
+    config = {"nlp": {"tokenizer": {"@tokenizers": SPACY_TOKENIZER, "name": tokenizer,
+                                    "settings": dict(tokenizer_settings or {})}}}
+    return blank_nlp(lang, config)
 
 
 def convert_to_docbin(

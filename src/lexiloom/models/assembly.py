@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lexiloom import registry
-from lexiloom.errors import SettingsError
+from lexiloom.registry import VERSION_KEY, Entry
 
 if TYPE_CHECKING:
     from torch import nn
@@ -25,23 +25,29 @@ class InputParts(NamedTuple):
     encoder_spec: dict[str, Any]
 
 
-def spec_parts(kind: str, spec: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-    """``(name, settings)`` of a ``{"name": ..., **settings}`` block; SettingsError otherwise."""
-    if not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str):
-        raise SettingsError(f"the {kind} must be given as a mapping with a 'name' key naming a "
-                            f"registered {kind} (e.g. {{'name': ...}}), not {spec!r}")
-    settings = {k: v for k, v in spec.items() if k != "name"}
-    return spec["name"], settings
+def spec_parts(kind: str, spec: Mapping[str, Any]) -> tuple[Entry[Any], dict[str, Any]]:
+    """The registry entry a ``{"name": ..., **settings}`` block of ``kind`` (``embedder``,
+    ``encoder``, ``head``) names, at its ``@version`` (default 1), and the block's settings;
+    SettingsError or UnknownComponentError otherwise."""
+    return registry.REGISTRIES[kind + "s"].get_spec(spec)
+
+
+def spec_of(entry: Entry[Any], settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The block ``{"name": ..., **settings}`` for ``entry`` (``@version`` when not 1)."""
+    spec = {"name": entry.name, **settings}
+    if entry.version != 1:
+        spec[VERSION_KEY] = entry.version
+    return spec
 
 
 def build_input(vocab: Vocab, embedder: Mapping[str, Any],
                 encoder: Mapping[str, Any]) -> InputParts:
     """The embedder's layer for ``vocab`` and the encoder over it (``input_size`` = the
     embedder's ``dim``), each created from its registry."""
-    emb_name, emb_settings = spec_parts("embedder", embedder)
-    enc_name, enc_settings = spec_parts("encoder", encoder)
-    embedder_obj = registry.embedders.create(emb_name, **emb_settings)
+    emb_entry, emb_settings = spec_parts("embedder", embedder)
+    enc_entry, enc_settings = spec_parts("encoder", encoder)
+    embedder_obj = emb_entry.create(**emb_settings)
     embedding = embedder_obj.build(vocab)
-    encoder_obj = registry.encoders.create(enc_name, input_size=embedder_obj.dim, **enc_settings)
-    return InputParts(embedding, encoder_obj, {"name": emb_name, **emb_settings},
-                      {"name": enc_name, **enc_settings})
+    encoder_obj = enc_entry.create(input_size=embedder_obj.dim, **enc_settings)
+    return InputParts(embedding, encoder_obj, spec_of(emb_entry, emb_settings),
+                      spec_of(enc_entry, enc_settings))

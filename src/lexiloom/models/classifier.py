@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch import nn
 
-from lexiloom import registry
 from lexiloom.errors import SettingsError
-from lexiloom.models.assembly import build_input, spec_parts
+from lexiloom.models.assembly import build_input, spec_of, spec_parts
 
 if TYPE_CHECKING:
     from lexiloom.vocab import Vocab
@@ -86,10 +85,11 @@ def build_text_classifier(
     if not isinstance(exclusive, bool):
         raise SettingsError(f"exclusive must be true or false, not {exclusive!r}")
     parts = build_input(vocab, embedder, encoder)
-    head_name, head_settings = spec_parts("head", head)
+    head_entry, head_settings = spec_parts("head", head)
+    head_name = head_entry.name
 
     embedding, encoder_obj = parts.embedding, parts.encoder
-    if "exclusive" in registry.heads.get(head_name).defaults:
+    if "exclusive" in head_entry.defaults:
         given = head_settings.setdefault("exclusive", exclusive)
         if given != exclusive:
             raise SettingsError(f"the head sets exclusive={given} but the classifier is "
@@ -98,8 +98,8 @@ def build_text_classifier(
     elif not exclusive:
         raise SettingsError(f"head {head_name!r} has no 'exclusive' setting, so it cannot be "
                             "multi-label; use the 'classification' head")
-    head_obj = registry.heads.create(head_name, input_size=encoder_obj.output_size,
-                                     output_size=n_labels, **head_settings)
+    head_obj = head_entry.create(input_size=encoder_obj.output_size, output_size=n_labels,
+                                 **head_settings)
     if getattr(head_obj, "per_position", False):
         raise SettingsError(f"head {head_name!r} predicts every position (a language-model "
                             "head); a text classifier needs a pooling head such as "
@@ -108,7 +108,7 @@ def build_text_classifier(
     module.settings = {
         "embedder": parts.embedder_spec,
         "encoder": parts.encoder_spec,
-        "head": {"name": head_name, **head_settings},
+        "head": spec_of(head_entry, head_settings),
         "exclusive": exclusive,
     }
     return module

@@ -10,7 +10,7 @@ from torch import nn
 
 from lexiloom import registry
 from lexiloom.errors import LexiloomError, SettingsError
-from lexiloom.models.assembly import build_input, spec_parts
+from lexiloom.models.assembly import build_input, spec_of, spec_parts
 from lexiloom.models.seeding import seeded
 
 if TYPE_CHECKING:
@@ -115,17 +115,18 @@ def build_language_model(
     ...                              tie_weights=True)  # doctest: +SKIP
     """
     parts = build_input(vocab, embedder, encoder)
-    head_name, head_settings = spec_parts("head", head)
+    head_entry, head_settings = spec_parts("head", head)
+    head_name = head_entry.name
     embedding, encoder_obj = parts.embedding, parts.encoder
-    enc_name = parts.encoder_spec["name"]
-    enc_settings = {k: v for k, v in parts.encoder_spec.items() if k != "name"}
+    enc_entry, enc_settings = spec_parts("encoder", parts.encoder_spec)
+    enc_name = enc_entry.name
     if not getattr(encoder_obj, "causal", False):
         causal = ", ".join(_causal_encoders()) or "none is registered"
         raise SettingsError(f"encoder {enc_name!r} with settings {enc_settings} is not causal: a "
                             f"language model predicts each token from the ones before it only; "
                             f"use a causal encoder ({causal}) with bidirectional=false")
-    head_obj = registry.heads.create(head_name, input_size=encoder_obj.output_size,
-                                     output_size=len(vocab), **head_settings)
+    head_obj = head_entry.create(input_size=encoder_obj.output_size, output_size=len(vocab),
+                                 **head_settings)
     if not getattr(head_obj, "per_position", False):
         raise SettingsError(f"head {head_name!r} pools over time and cannot predict the next "
                             "token; use the 'generation' head")
@@ -134,7 +135,7 @@ def build_language_model(
     module.settings = {
         "embedder": parts.embedder_spec,
         "encoder": parts.encoder_spec,
-        "head": {"name": head_name, **head_settings},
+        "head": spec_of(head_entry, head_settings),
         "dropout": float(dropout),
         "tie_weights": tie_weights,
     }

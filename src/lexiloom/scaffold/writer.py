@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from pathlib import Path
 from string import Template
 
@@ -55,7 +56,8 @@ def plugin_files(name: str, kind: str) -> dict[str, str]:
     return files
 
 
-def new_plugin(name: str, kind: str = "tokenizer", directory: str | os.PathLike[str] = ".") -> Path:
+def new_plugin(name: str, kind: str = "tokenizer", directory: str | os.PathLike[str] = ".",
+               *, taken_commands: Collection[str] | None = None) -> Path:
     """Write the distribution ``lexiloom-NAME/`` into ``directory`` and return its path.
 
     It holds ``setup.py`` (entry point group ``lexiloom``), ``pyproject.toml``, ``README.md``,
@@ -63,11 +65,13 @@ def new_plugin(name: str, kind: str = "tokenizer", directory: str | os.PathLike[
     of ``kind`` (one of :data:`KINDS`) named NAME, and ``tests/`` running lexiloom's conformance
     kit on it. Raises :class:`~lexiloom.errors.SettingsError` for an invalid name or kind, or a
     name lexiloom already uses, and :class:`~lexiloom.errors.LexiloomError` when the target
-    exists. The folder appears complete or not at all.
+    exists. The folder appears complete or not at all. ``taken_commands``: the command names
+    a ``command`` plugin may not use (the command line passes its own; default: the commands the
+    loaded plugins have added to a mounted command line).
     """
     names = plugin_names(name)
     _template(kind)
-    _check_name_is_free(names, kind)
+    _check_name_is_free(names, kind, taken_commands)
     target = Path(directory) / names.distribution
     if target.exists() or target.is_symlink():
         raise LexiloomError(f"{target} already exists; choose another name or --dir, or remove "
@@ -89,7 +93,8 @@ def _template(kind: str) -> KindTemplate:
                             f"{', '.join(KINDS)}") from None
 
 
-def _check_name_is_free(names: PluginNames, kind: str) -> None:
+def _check_name_is_free(names: PluginNames, kind: str,
+                        taken_commands: Collection[str] | None) -> None:
     """Refuse names the generated plugin could not load under: a built-in entry-point name, or a
     name its kind already has (a component, or a command of the command line)."""
     from lexiloom import plugins
@@ -101,9 +106,8 @@ def _check_name_is_free(names: PluginNames, kind: str) -> None:
                                 f"{record.describe()}; choose another name")
     template = TEMPLATES[kind]
     if template.registered_as == "commands":
-        from lexiloom.cli import cli
-
-        taken = set(cli.commands)
+        taken = set(taken_commands if taken_commands is not None else
+                    (c for r in records for c in r.registered.get("commands", [])))
     else:
         from lexiloom.registry import REGISTRIES
 

@@ -67,9 +67,10 @@ from typing import TYPE_CHECKING, Any
 
 from thinc.api import ArgsKwargs, Model, PyTorchShim, PyTorchWrapper_v3, torch2xp, xp2torch
 
-from lexiloom import registry
 from lexiloom.errors import SettingsError
+from lexiloom.models.assembly import spec_parts
 from lexiloom.spacy import torch_module
+from lexiloom.spacy.blocks import Block, as_block
 from lexiloom.spacy.docs_to_ids import (
     build_vocab,
     check_vocab_settings,
@@ -77,7 +78,7 @@ from lexiloom.spacy.docs_to_ids import (
     docs_to_arrays,
     vocab_form,
 )
-from lexiloom.spacy.names import ARCHITECTURE, BLOCK_PARTS
+from lexiloom.spacy.names import ARCHITECTURE, ARCHITECTURE_V2, BLOCK_PARTS
 from lexiloom.spacy.requirements import register_callback
 from lexiloom.spacy.serialize import deserialize_model, serialize_model
 from lexiloom.spacy.torch_shim import InPlaceUpdateShim
@@ -109,17 +110,59 @@ def text_classifier_v1(
     vocab_corpus: str | None = None,
 ) -> Model[list[Doc], Floats2d]:
     """A thinc model mapping docs to label probabilities (softmax if ``exclusive_classes``,
-    else an independent sigmoid per label).
+    else an independent sigmoid per label): the wave-1 form, kept so that pipelines saved with it
+    load unchanged; new configs use :func:`text_classifier_v2`.
 
     ``embedder``, ``encoder`` and ``head`` each name a registered lexiloom component (``name``)
-    with its settings; ``vocab`` chooses the token form (``attr``: norm, lower or orth) and
-    the vocabulary's ``min_count``/``max_size``; ``vocab_corpus`` is a corpus (DocBin ``.spacy``
-    or any format ``lexiloom.corpora.read_corpus`` reads) to build the vocabulary from.
-    Bad names or settings raise :class:`~lexiloom.errors.SettingsError` (or
+    with its settings (version 1 of it); ``vocab`` chooses the token form (``attr``: norm, lower
+    or orth) and the vocabulary's ``min_count``/``max_size``; ``vocab_corpus`` is a corpus
+    (DocBin ``.spacy`` or any format ``lexiloom.corpora.read_corpus`` reads) to build the
+    vocabulary from. Bad names or settings raise :class:`~lexiloom.errors.SettingsError` (or
     :class:`~lexiloom.errors.UnknownComponentError`, listing the available names) here, when
     the config is resolved.
     """
     spec = make_spec(exclusive_classes, embedder, encoder, head, vocab)
+    return _text_classifier(spec, nO, vocab_corpus)
+
+
+def text_classifier_v2(
+    *,
+    embedder: Block,
+    encoder: Block,
+    head: Block,
+    exclusive_classes: bool = True,
+    nO: int | None = None,
+    vocab: dict[str, Any] = DEFAULT_VOCAB,
+    vocab_corpus: str | None = None,
+) -> Model[list[Doc], Floats2d]:
+    """The text classifier of :func:`text_classifier_v1` with its sub-blocks as registered,
+    versioned spaCy functions::
+
+        [components.textcat.model]
+        @architectures = "lexiloom.TextClassifier.v2"
+        exclusive_classes = true
+
+        [components.textcat.model.embedder]
+        @architectures = "lexiloom.TrainableEmbedder.v1"
+
+        [components.textcat.model.encoder]
+        @architectures = "lexiloom.LSTMEncoder.v1"
+
+        [components.textcat.model.head]
+        @architectures = "lexiloom.ClassificationHead.v1"
+
+    ``spacy init fill-config`` fills each block's defaults. The head's ``exclusive`` comes from
+    ``exclusive_classes``. Built torch modules and saved pipelines are the same as v1's.
+    """
+    blocks = {part: as_block(value, kind, f"the {part} of {ARCHITECTURE_V2}").to_spec()
+              for (part, kind), value in zip(BLOCK_PARTS, (embedder, encoder, head), strict=True)}
+    spec = make_spec(exclusive_classes, blocks["embedder"], blocks["encoder"], blocks["head"],
+                     vocab)
+    return _text_classifier(spec, nO, vocab_corpus)
+
+
+def _text_classifier(spec: dict[str, Any], nO: int | None,
+                     vocab_corpus: str | None) -> Model[list[Doc], Floats2d]:
     wrapper = PyTorchWrapper_v3(
         None,
         convert_inputs=_convert_inputs,
@@ -141,7 +184,7 @@ def text_classifier_v1(
             "lexiloom_vocab_installed": False,
             "set_vocab": set_vocab,
             "resize_output": resize_output,
-            "multi_label": not exclusive_classes,
+            "multi_label": not spec["exclusive"],
         },
     )
     return model
@@ -166,18 +209,17 @@ def make_spec(exclusive: bool, embedder: dict[str, Any], encoder: dict[str, Any]
                                 f"a registered {part} (run 'lexiloom plugins'), not {given!r}")
         spec[part] = dict(given)
     _check_embedder(spec["embedder"])
-    encoder_obj = registry.encoders.create(spec["encoder"]["name"], input_size=8,
-                                           **_without_name(spec["encoder"]))
-    head_settings = _without_name(spec["head"])
-    if "exclusive" in registry.heads.get(spec["head"]["name"]).defaults:
+    encoder_entry, encoder_settings = spec_parts("encoder", spec["encoder"])
+    encoder_obj = encoder_entry.create(input_size=8, **encoder_settings)
+    head_entry, head_settings = spec_parts("head", spec["head"])
+    if "exclusive" in head_entry.defaults:
         if head_settings.setdefault("exclusive", exclusive) != exclusive:
             raise SettingsError("the head section sets 'exclusive' differently from the model's "
                                 "exclusive_classes; remove 'exclusive' from the head section")
     elif not exclusive:
-        raise SettingsError(f"head {spec['head']['name']!r} cannot be multi-label; use the "
+        raise SettingsError(f"head {head_entry.name!r} cannot be multi-label; use the "
                             "'classification' head or set exclusive_classes = true")
-    registry.heads.create(spec["head"]["name"], input_size=encoder_obj.output_size,
-                          output_size=2, **head_settings)
+    head_entry.create(input_size=encoder_obj.output_size, output_size=2, **head_settings)
     return spec
 
 
@@ -212,8 +254,8 @@ def add_embedder_words(vocab: Vocab, spec: dict[str, Any]) -> Vocab:
     ``vocabulary_words(form)`` method, such as ``pretrained`` with its vectors file's words)
     appended after the corpus words, up to the vocabulary's ``max_size``: words never seen in
     training then keep their vectors instead of all reading as ``<unk>``."""
-    entry = spec["embedder"]
-    embedder = registry.embedders.create(entry["name"], **_without_name(entry))
+    entry, settings = spec_parts("embedder", spec["embedder"])
+    embedder = entry.create(**settings)
     offer = getattr(embedder, "vocabulary_words", None)
     if offer is None:
         return vocab
@@ -250,16 +292,12 @@ def _lexiloom_node(model: Model) -> Model:
 
 
 def _check_embedder(settings: dict[str, Any]) -> None:
-    entry = registry.embedders.get(settings["name"])
-    unknown = sorted(set(settings) - {"name"} - set(entry.defaults) - set(entry.host_settings))
+    entry, given = spec_parts("embedder", settings)
+    unknown = sorted(set(given) - set(entry.defaults) - set(entry.host_settings))
     if unknown:
         known = ", ".join(sorted(entry.defaults)) or "none"
         raise SettingsError(f"embedder {entry.name!r} has no setting "
                             f"{', '.join(map(repr, unknown))}; its settings are: {known}")
-
-
-def _without_name(settings: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in settings.items() if k != "name"}
 
 
 def _new_shim(module: Any) -> PyTorchShim:
@@ -298,8 +336,8 @@ def _seeded(spec: dict[str, Any]) -> dict[str, Any]:
     import torch
 
     seeded = dict(spec)
-    for part, kind in BLOCK_PARTS:
-        entry = registry.REGISTRIES[kind].get(spec[part]["name"])
+    for part, _kind in BLOCK_PARTS:
+        entry, _ = spec_parts(part, spec[part])
         if "seed" in entry.defaults and spec[part].get("seed", entry.defaults["seed"]) is None:
             seeded[part] = {**spec[part], "seed": int(torch.randint(0, 2**31 - 1, ()).item())}
     return seeded
@@ -356,6 +394,7 @@ def _convert_outputs(model: Model, X_logits: Any, is_train: bool) -> tuple[Any, 
 
 __all__ = [
     "ARCHITECTURE",
+    "ARCHITECTURE_V2",
     "add_embedder_words",
     "build_vocab_for",
     "get_module",
@@ -364,4 +403,5 @@ __all__ = [
     "resize_output",
     "set_vocab",
     "text_classifier_v1",
+    "text_classifier_v2",
 ]

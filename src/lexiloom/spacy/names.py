@@ -4,7 +4,15 @@ no spaCy, no torch), so the training, evaluation and prediction code refers to t
 from __future__ import annotations
 
 ARCHITECTURE = "lexiloom.TextClassifier.v1"
-"""The text classifier architecture for spaCy's ``textcat``/``textcat_multilabel``."""
+"""The wave-1 text classifier architecture (``{name = ...}`` sub-blocks), kept so that pipelines
+saved with it load."""
+
+ARCHITECTURE_V2 = "lexiloom.TextClassifier.v2"
+"""The text classifier architecture for spaCy's ``textcat``/``textcat_multilabel``/
+``lexiloom_sentiment``, with registered, versioned sub-blocks (``lexiloom.LSTMEncoder.v1``)."""
+
+TEXT_CLASSIFIERS = (ARCHITECTURE, ARCHITECTURE_V2)
+"""Every version of the text classifier architecture."""
 
 SENTIMENT_FACTORY = "lexiloom_sentiment"
 """The sentiment component's factory."""

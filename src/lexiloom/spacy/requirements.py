@@ -42,7 +42,7 @@ def pipeline_requirements(nlp: Language) -> list[str]:
     records = {record.name: record for record in plugins.records()}
     for spec in specs:
         for part, kind in BLOCK_PARTS:
-            entry = registry.REGISTRIES[kind].get(spec[part]["name"])
+            entry, _ = registry.REGISTRIES[kind].get_spec(spec[part])
             record = records.get(entry.plugin)
             if record is not None and record.distribution:
                 found.setdefault(_key(record.distribution),

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lexiloom import atomic, registry
+from lexiloom.corpora.docbin import SPACY_TOKENIZER
 from lexiloom.errors import ModelFileError, SettingsError
 from lexiloom.protocols import Tokenizer
 from lexiloom.tokens import Token
@@ -43,8 +44,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
     from spacy.vocab import Vocab
 
-REGISTERED_NAME = "lexiloom.Tokenizer.v1"
-"""The name of :func:`create_tokenizer` in spaCy's ``tokenizers`` registry."""
+REGISTERED_NAME = SPACY_TOKENIZER
+"""The name of :func:`create_tokenizer` in spaCy's ``tokenizers`` registry (defined in the data
+layer, which names it in configs without importing this module)."""
 
 
 def create_tokenizer(

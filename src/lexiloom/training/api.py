@@ -25,7 +25,7 @@ from lexiloom.training.loop import (
     start_run,
     truncate_metrics,
 )
-from lexiloom.training.pipeline import load_pipeline, register_factories
+from lexiloom.training.pipeline import build_nlp, load_pipeline
 
 TRAINING_JSON = "training.json"
 
@@ -37,20 +37,6 @@ def as_config(config: TrainConfig | dict[str, Any] | str | os.PathLike[str]) -> 
     if isinstance(config, dict):
         return TrainConfig.from_dict(config)
     return TrainConfig(spacy_config=os.fspath(config))
-
-
-def build_nlp(spacy_config: Any) -> Any:
-    """The blank spaCy pipeline described by ``spacy_config``."""
-    import spacy
-
-    register_factories()
-    try:
-        return spacy.util.load_model_from_config(spacy_config, auto_fill=True, validate=True)
-    except LexiloomError:
-        raise
-    except Exception as err:  # config validation errors from spaCy/thinc
-        first = " ".join(str(err).split())[:400]
-        raise SettingsError(f"invalid pipeline config: {first}") from None
 
 
 def make_optimizer(config: TrainConfig, lr: float, spacy_config: Any) -> Any:
@@ -188,7 +174,7 @@ def _resume(found: checkpoint.Checkpoint, out: Path, progress: bool) -> TrainRes
     return trainer.run(state, resumed_from=found.step)
 
 
-__all__ = ["as_config", "build_nlp", "install_vocab", "make_optimizer", "train"]
+__all__ = ["as_config", "install_vocab", "make_optimizer", "train"]
 
 
 def _check_writable_dir(out: Path) -> None:

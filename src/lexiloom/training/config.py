@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -23,9 +24,12 @@ from typing import Any
 from lexiloom.errors import SettingsError
 from lexiloom.spacy.names import (
     ARCHITECTURE,
+    ARCHITECTURE_V2,
+    BLOCK_PARTS,
     CLASSIFIER_FACTORIES,
     GENERATOR_FACTORY,
     SENTIMENT_FACTORY,
+    TEXT_CLASSIFIERS,
 )
 from lexiloom.threads import resolve_threads
 
@@ -218,12 +222,12 @@ def template(task: str, multi_label: bool) -> dict[str, Any]:
     """A spaCy config (as a dict) with one classifier, used when ``configs/`` is not at hand."""
     if architecture_available():
         model: dict[str, Any] = {
-            "@architectures": ARCHITECTURE, "exclusive_classes": not multi_label, "nO": None,
-            "embedder": {"name": "trainable", "dim": 100},
-            "encoder": {"name": "lstm", "hidden_size": 128},
-            "head": {"name": "classification", "pooling": "max"},
+            "@architectures": ARCHITECTURE_V2, "exclusive_classes": not multi_label, "nO": None,
             "vocab": {"min_count": 1, "max_size": 50000, "attr": "norm"},
         }
+        set_model_blocks(model, {"embedder": {"name": "trainable", "dim": 100},
+                                 "encoder": {"name": "lstm", "hidden_size": 128},
+                                 "head": {"name": "classification", "pooling": "max"}})
     else:
         model = {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": not multi_label,
                  "ngram_size": 2, "no_output_layer": False, "length": 262144, "nO": None}
@@ -338,10 +342,13 @@ def assemble(config: TrainConfig) -> tuple[Any, str, dict[str, Any]]:
     if "exclusive_classes" in model:
         model["exclusive_classes"] = not config.multi_label
     overrides = _overrides(config)
-    if overrides and model.get("@architectures") != ARCHITECTURE:
-        raise SettingsError(f"--embedder/--encoder/--head need a {ARCHITECTURE} classifier, but "
-                            f"component {name!r} uses {model.get('@architectures')!r}")
-    apply_overrides(model, overrides)
+    if overrides and model.get("@architectures") not in TEXT_CLASSIFIERS:
+        raise SettingsError(f"--embedder/--encoder/--head need a {ARCHITECTURE_V2} classifier, "
+                            f"but component {name!r} uses {model.get('@architectures')!r}")
+    if overrides:
+        blocks = model_blocks(model)
+        apply_overrides(blocks, overrides)
+        set_model_blocks(model, blocks)
     training = spacy_config.setdefault("training", {})
     resolved = resolve_training(config, spacy_config)
     training.update({"seed": resolved["seed"], "dropout": resolved["dropout"],
@@ -349,6 +356,32 @@ def assemble(config: TrainConfig) -> tuple[Any, str, dict[str, Any]]:
                      else resolved["epochs"], "max_steps": resolved["max_steps"] or 0,
                      "eval_frequency": resolved["eval_every"] or 200})
     return spacy_config, name, resolved
+
+
+def model_blocks(model: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The ``{"name": ...}`` embedder/encoder/head blocks of a lexiloom text classifier's
+    unresolved model section (either version; empty for another architecture)."""
+    architecture = model.get("@architectures")
+    if architecture not in TEXT_CLASSIFIERS:
+        return {}
+    parts = [(part, kind) for part, kind in BLOCK_PARTS if isinstance(model.get(part), Mapping)]
+    if architecture == ARCHITECTURE:
+        return {part: dict(model[part]) for part, _ in parts}
+    from lexiloom.spacy.blocks import spec_of_section
+
+    return {part: spec_of_section(kind, model[part]) for part, kind in parts}
+
+
+def set_model_blocks(model: dict[str, Any], blocks: Mapping[str, Mapping[str, Any]]) -> None:
+    """Write ``{"name": ...}`` blocks into a text classifier's model section, in its form:
+    registered sections for v2 (``@architectures = "lexiloom.LSTMEncoder.v1"``), dicts for v1."""
+    if model.get("@architectures") == ARCHITECTURE:
+        model.update({part: dict(block) for part, block in blocks.items()})
+        return
+    from lexiloom.spacy.blocks import block_section
+
+    kinds = dict(BLOCK_PARTS)
+    model.update({part: block_section(kinds[part], block) for part, block in blocks.items()})
 
 
 def _overrides(config: TrainConfig) -> dict[str, dict[str, Any]]:

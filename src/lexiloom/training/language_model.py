@@ -1,14 +1,15 @@
 """``lexiloom train --task generate``: a ``lexiloom_generator`` pipeline trained with truncated
 back-propagation through time, in the shared loop (:class:`~lexiloom.training.loop.Trainer`).
 
-The training text is one stream of ids (:mod:`lexiloom.training.text_stream`) cut into
-``batch_size`` contiguous streams; each step reads the next ``bptt`` tokens of every stream,
-starting from the encoder state the previous chunk ended with (detached, so gradients stop at
-the chunk boundary), and the state is reset at each epoch's start. The maths is plain torch (a
-torch optimizer, gradient-norm clipping, a learning-rate schedule), so the framework adds
-almost nothing per step. Checkpoints hold the pipeline, the optimizer's state dict
-(``optimizer.pt``, read back with ``weights_only=True``), the carried state
-(``carried.safetensors``) and the loop state, so ``--resume`` continues the exact run.
+The training text is one stream of ids (:mod:`lexiloom.corpora.text_stream`) cut into
+``batch_size`` contiguous streams (:mod:`lexiloom.training.text_stream`); each step reads the
+next ``bptt`` tokens of every stream, starting from the encoder state the previous chunk ended
+with (detached, so gradients stop at the chunk boundary), and the state is reset at each
+epoch's start. The maths is plain torch (a torch optimizer, gradient-norm clipping, a
+learning-rate schedule), so the framework adds almost nothing per step. Checkpoints hold the
+pipeline, the optimizer's state dict (``optimizer.pt``, read back with ``weights_only=True``),
+the carried state (``carried.safetensors``) and the loop state, so ``--resume`` continues the
+exact run.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from lexiloom.corpora.text_stream import encode_documents, read_documents, read_stream
 from lexiloom.errors import CorpusError, ModelFileError, SettingsError
 from lexiloom.models.perplexity import LanguageModelScore, evaluate_language_model
 from lexiloom.threads import use_threads
@@ -30,15 +32,8 @@ from lexiloom.training.loop import (
     start_run,
     truncate_metrics,
 )
-from lexiloom.training.pipeline import load_pipeline
-from lexiloom.training.text_stream import (
-    ParallelStreams,
-    carried_state_tensors,
-    encode_documents,
-    read_documents,
-    read_stream,
-    state_from_tensors,
-)
+from lexiloom.training.pipeline import build_nlp, load_pipeline
+from lexiloom.training.text_stream import ParallelStreams, carried_state_tensors, state_from_tensors
 
 OPTIMIZER_FILE, CARRIED_FILE = "optimizer.pt", "carried.safetensors"
 
@@ -195,8 +190,6 @@ def _device(config: TrainConfig) -> str:
 
 def train_language_model(cfg: TrainConfig, out: Path, *, progress: bool) -> TrainResult:
     """Train a fresh generator as ``cfg`` says (see :func:`lexiloom.training.train`)."""
-    from lexiloom.training.api import build_nlp
-
     spacy_config, component, resolved = assemble(cfg)
     device = _device(cfg)
     seeds.seed_everything(int(resolved["seed"]))

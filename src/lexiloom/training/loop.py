@@ -18,8 +18,9 @@ from typing import Any
 from lexiloom import atomic
 from lexiloom.scoring import ClassificationScores
 from lexiloom.training import checkpoint, seeds
+from lexiloom.training.classifier_scores import score_classifier
 from lexiloom.training.corpus import LabelledCorpus
-from lexiloom.training.pipeline import BEST, LAST, save_pipeline
+from lexiloom.training.pipeline import BEST, LAST, load_pipeline, save_pipeline
 from lexiloom.training.progress import Progress
 
 METRICS = "metrics.jsonl"
@@ -298,8 +299,6 @@ class ClassifierTrainer(Trainer):
     # -- evaluation ---------------------------------------------------------------------------
     def evaluate(self) -> ClassificationScores:
         """Scores of the classifier on the dev corpus."""
-        from lexiloom.evaluation import score_classifier
-
         return score_classifier(self.nlp, self.component, self.dev)
 
     def main_score(self, scores: ClassificationScores) -> float:
@@ -314,9 +313,6 @@ class ClassifierTrainer(Trainer):
         return "accuracy" if scores is None or scores.exclusive else "macro_f1"
 
     def evaluate_saved(self, path: Path) -> ClassificationScores:
-        from lexiloom.evaluation import score_classifier
-        from lexiloom.training.pipeline import load_pipeline
-
         return score_classifier(load_pipeline(path), self.component, self.dev)
 
     def save_checkpoint(self, state: LoopState) -> Path:

@@ -1,4 +1,4 @@
-"""Saving and loading the spaCy pipelines training produces.
+"""Building, saving and loading the spaCy pipelines training produces.
 
 A ``MODEL`` argument is a training output directory (meaning its ``model-best``) or a spaCy
 pipeline directory. Pipelines are written atomically: a crash never leaves half a model.
@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from lexiloom import atomic
-from lexiloom.errors import ModelFileError
+from lexiloom.errors import LexiloomError, ModelFileError, SettingsError
 
 BEST = "model-best"
 LAST = "model-last"
@@ -41,6 +41,20 @@ def register_factories() -> None:
     sentiment_factory_available()
 
 
+def build_nlp(spacy_config: Any) -> Any:
+    """The blank spaCy pipeline described by ``spacy_config``."""
+    import spacy
+
+    register_factories()
+    try:
+        return spacy.util.load_model_from_config(spacy_config, auto_fill=True, validate=True)
+    except LexiloomError:
+        raise
+    except Exception as err:  # config validation errors from spaCy/thinc
+        first = " ".join(str(err).split())[:400]
+        raise SettingsError(f"invalid pipeline config: {first}") from None
+
+
 def load_pipeline(model: str | os.PathLike[str]) -> Any:
     """``spacy.load`` of :func:`resolve_model_dir` ``(model)``, with errors as ModelFileError."""
     import spacy
@@ -64,4 +78,4 @@ def save_pipeline(nlp: Any, target: str | os.PathLike[str]) -> Path:
     return Path(target)
 
 
-__all__ = ["BEST", "LAST", "load_pipeline", "resolve_model_dir", "save_pipeline"]
+__all__ = ["BEST", "LAST", "build_nlp", "load_pipeline", "resolve_model_dir", "save_pipeline"]

@@ -5,10 +5,11 @@ It stays light: it imports spaCy's ``Language`` (already loaded by then) and not
 or the component implementations, which load when a component is created.
 
 ``lexiloom_sentiment``: see :class:`lexiloom.spacy.components.sentiment.SentimentClassifier`.
-Its default model is ``lexiloom.TextClassifier.v1`` with the ``sentiment`` head::
+Its default model is ``lexiloom.TextClassifier.v2`` with the ``sentiment`` head::
 
     nlp.add_pipe("lexiloom_sentiment")
-    nlp.add_pipe("lexiloom_sentiment", config={"model": {"encoder": {"name": "gru"}}})
+    nlp.add_pipe("lexiloom_sentiment",
+                 config={"model": {"encoder": {"@architectures": "lexiloom.GRUEncoder.v1"}}})
 """
 
 from __future__ import annotations
@@ -18,23 +19,21 @@ from typing import TYPE_CHECKING, Any
 
 from spacy.language import Language
 
-from lexiloom.spacy.names import ARCHITECTURE, SENTIMENT_FACTORY
+from lexiloom.spacy.names import ARCHITECTURE_V2, SENTIMENT_FACTORY
 
 if TYPE_CHECKING:
     from thinc.api import Model
 
 
 DEFAULT_SENTIMENT_MODEL: dict[str, Any] = {
-    "@architectures": ARCHITECTURE,
+    "@architectures": ARCHITECTURE_V2,
     "exclusive_classes": True,
     "nO": None,
-    # Names only: spaCy deep-merges these blocks into a user's blocks for the same architecture,
-    # so any setting here would be forced onto a user's other embedder/encoder/head (e.g. a
-    # `dim` onto the `pretrained` embedder, which takes its size from the file). Each component's
-    # own defaults apply (trainable: dim 100; lstm: hidden 128; sentiment: max pooling).
-    "embedder": {"name": "trainable"},
-    "encoder": {"name": "lstm"},
-    "head": {"name": "sentiment"},
+    # Registered blocks with their own defaults (trainable: dim 100; lstm: hidden 128;
+    # sentiment: max pooling); `spacy init fill-config` writes them out.
+    "embedder": {"@architectures": "lexiloom.TrainableEmbedder.v1"},
+    "encoder": {"@architectures": "lexiloom.LSTMEncoder.v1"},
+    "head": {"@architectures": "lexiloom.SentimentHead.v1"},
     "vocab": {"min_count": 1, "max_size": 50000, "attr": "norm"},
     "vocab_corpus": None,
 }

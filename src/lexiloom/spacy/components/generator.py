@@ -36,11 +36,11 @@ from spacy.training import Example
 from spacy.vocab import Vocab as SpacyVocab
 
 from lexiloom import atomic, registry
+from lexiloom.corpora.text_stream import documents_mode, read_stream
 from lexiloom.errors import LexiloomError, ModelFileError, SettingsError
 from lexiloom.spacy.names import GENERATOR_FACTORY
 from lexiloom.spacy.serialize import embedding_shape
 from lexiloom.threads import fit_torch_threads
-from lexiloom.training.text_stream import documents_mode
 from lexiloom.vocab import Vocab
 
 FORMAT = "lexiloom.TextGenerator"
@@ -119,7 +119,7 @@ class TextGenerator:
         self.annotate_tokens = _non_negative_int("annotate_tokens", annotate_tokens)
         self.documents = documents_mode(documents, self.tokenizer_name)
         """How a text file is cut into documents for training and evaluation (``file`` or
-        ``lines``; see :mod:`lexiloom.training.text_stream`)."""
+        ``lines``; see :mod:`lexiloom.corpora.text_stream`)."""
         self.token_vocab: Vocab | None = None
         self.module: Any = None
         self.key = uuid.uuid4().hex
@@ -242,7 +242,6 @@ class TextGenerator:
         documents (:attr:`documents`) framed ``<bos> ... <eos>`` and concatenated into one
         stream whose state is carried throughout; ``<bos>`` is never a target."""
         from lexiloom.models.perplexity import evaluate_language_model
-        from lexiloom.training.text_stream import read_stream
 
         module, vocab = self._ready()
         ids = read_stream(path, self.tokenizer, vocab, self.documents, encoding=encoding)
