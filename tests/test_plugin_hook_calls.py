@@ -157,3 +157,74 @@ def test_a_plugin_command_cannot_take_a_builtin_command_name(fake_dist, monkeypa
     assert "hijacked" not in CliRunner().invoke(cli, ["train", "--help"]).output
     record = next(r for r in plugins.records() if r.name == "cmd")
     assert any("command name 'train' is already taken" in e for e in record.errors)
+
+
+def test_a_raising_hook_wrapper_is_blamed_and_left_out_not_the_plugins_it_wraps(fake_dist,
+                                                                                 monkeypatch):
+    fake_dist("bad-wrap-dist", {"bad_wrap.py": '''
+        import lexiloom
+
+        @lexiloom.hookimpl(wrapper=True)
+        def register_tokenizers(register):
+            result = yield
+            raise RuntimeError("buggy wrapper")
+        '''}, entry_points={"badwrap": "bad_wrap"})
+    monkeypatch.setenv(plugins.PLUGINS_ENV, "badwrap")
+    assert {"regex", "whitespace", "char"} <= set(registry.tokenizers.names())
+    by_name = {r.name: r for r in plugins.records()}
+    assert by_name["tokenizers"].errors == []
+    (error,) = by_name["badwrap"].errors
+    assert "wrapper raised RuntimeError: buggy wrapper while wrapping plugin 'tokenizers'" in error
+
+
+def test_control_a_plugin_that_raises_under_a_working_wrapper_is_still_the_one_named(
+        fake_dist, monkeypatch):
+    fake_dist("ok-wrap-dist", {"ok_wrap.py": WATCHER.format(style="wrapper", body=NEW_STYLE)},
+              entry_points={"okwrap": "ok_wrap"})
+    fake_dist("boom-dist", {"boom_enc.py": ENCODERS.format(
+        name="boom", extra='raise ValueError("no weights")')}, entry_points={"boom": "boom_enc"})
+    monkeypatch.setenv(plugins.PLUGINS_ENV, "okwrap,boom")
+    by_name = {r.name: r for r in (plugins.records())}
+    assert by_name["boom"].errors == ["register_encoders raised ValueError: no weights"]
+    assert by_name["okwrap"].errors == []
+    assert "lstm" in registry.encoders
+
+
+def test_a_command_added_directly_survives_a_reload_of_the_plugins():
+    import click
+
+    from lexiloom.cli import cli
+
+    CliRunner().invoke(cli, ["--help"])
+
+    @click.command("extra")
+    def extra():
+        click.echo("extra")
+
+    cli.add_command(extra)
+    try:
+        plugins.reset()
+        listed = cli.list_commands(click.Context(cli))
+        assert "extra" in listed and "train" in listed
+    finally:
+        cli.commands.pop("extra", None)
+
+
+def test_builtin_commands_load_when_a_plugin_imports_the_cli_while_loading(fake_dist, tmp_path):
+    import os
+    import subprocess
+
+    dist = fake_dist("cli-user-dist", {"cli_user.py": '''
+        import lexiloom
+        from lexiloom.cli import UserError  # imports the command line while plugins load
+        '''}, entry_points={"cliuser": "cli_user"})
+    script = ("from lexiloom import registry; registry.tokenizers.names()\n"
+              "import click; from lexiloom.cli import cli\n"
+              "print(sorted(cli.list_commands(click.Context(cli))))")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(dist.root),
+                                                        os.environ.get("PYTHONPATH", "")]),
+           plugins.PLUGINS_ENV: "cliuser"}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "'train'" in result.stdout and "'plugins'" in result.stdout

@@ -120,6 +120,7 @@ class PluginHost:
         self.pm = pluggy.PluginManager(ENTRY_POINT_GROUP)
         self.pm.add_hookspecs(hookspecs)
         self.records: list[PluginRecord] = []
+        self._broken_wrappers: set[str] = set()
         self.strict = _env_flag(STRICT_ENV) if strict is None else strict
         self.selection = os.environ.get(PLUGINS_ENV) if selection is None else selection
 
@@ -218,14 +219,14 @@ class PluginHost:
         for hook_name, plural in hookspecs.HOOK_KINDS.items():
             registry = REGISTRIES[plural]
             for record, call in self._callers(hook_name):
-                register = Registrar(registry, record.name)
                 try:
-                    call(register=register)
+                    register = call(lambda r=record, g=registry: {"register": Registrar(g,
+                                                                                       r.name)})
                 except (Exception, SystemExit) as err:
                     record.fail(f"{hook_name} raised {type(err).__name__}: {err}",
                                 _plugin_traceback(err))
                     continue
-                for entry in register.registered:
+                for entry in register["register"].registered:
                     problem = _clash(registry, entry)
                     if problem is not None:
                         record.fail(problem)
@@ -242,13 +243,18 @@ class PluginHost:
         the same hook), keeping existing commands intact."""
         for record, call in self._callers("register_commands"):
             before = dict(cli.commands)
+
+            def fresh(before: dict[str, Any] = before) -> dict[str, Any]:
+                cli.commands.clear()  # a retried call starts from the same commands
+                cli.commands.update(before)
+                return {"cli": cli}
+
             try:
-                call(cli=cli)
+                call(fresh)
             except (Exception, SystemExit) as err:  # keep nothing from a hook call that raised
                 record.fail(f"register_commands raised {type(err).__name__}: {err}",
                             _plugin_traceback(err))
-                cli.commands.clear()
-                cli.commands.update(before)
+                fresh()
                 continue
             for name, command in before.items():
                 if cli.commands.get(name) is not command:
@@ -259,29 +265,70 @@ class PluginHost:
                 record.registered["commands"] = added
         self._raise_if_strict()
 
-    def _callers(self, hook_name: str) -> Iterator[tuple[PluginRecord, Callable[..., Any]]]:
-        """For each loaded plugin implementing ``hook_name``, in call order, a pluggy hook caller
-        that runs its implementation alone inside every plugin's hook wrappers.
+    def _callers(self, hook_name: str
+                 ) -> Iterator[tuple[PluginRecord, Callable[[Callable[[], dict[str, Any]]],
+                                                             dict[str, Any]]]]:
+        """For each loaded plugin implementing ``hook_name``, in call order, a function that
+        calls its implementation alone, through pluggy, inside every plugin's hook wrappers.
 
         The order: built-in plugins first (their names are reserved), then third-party ones;
         within each, ``tryfirst`` implementations, then plain, then ``trylast``, each group in
         the records' deterministic order. Calling one plugin at a time keeps a plugin that raises
-        contained (and named), while pluggy still applies wrappers and argument handling.
+        contained (and named), while pluggy still applies wrappers and argument handling. The
+        function takes a maker of the call's keyword arguments and returns those of the call
+        that counted (see :meth:`_contained`).
         """
         hook = getattr(self.pm.hook, hook_name)
         loaded = {r.name: (index, r) for index, r in enumerate(self.records)
                   if r.status == LOADED}
-        plain = [i for i in hook.get_hookimpls()
-                 if not (i.hookwrapper or i.wrapper) and i.plugin_name in loaded]
+        impls = [i for i in hook.get_hookimpls() if i.plugin_name in loaded]
+        plain = [i for i in impls if not (i.hookwrapper or i.wrapper)]
+        wrappers = [i for i in impls if i.hookwrapper or i.wrapper]
 
         def order(impl: Any) -> tuple[int, int, int]:
             index, record = loaded[impl.plugin_name]
             return (not record.builtin, 0 if impl.tryfirst else 2 if impl.trylast else 1, index)
 
         for impl in sorted(plain, key=order):
-            others = [i.plugin for i in plain if i is not impl]
-            yield (loaded[impl.plugin_name][1],
-                   self.pm.subset_hook_caller(hook_name, remove_plugins=others))
+            record = loaded[impl.plugin_name][1]
+
+            def call(make_kwargs: Callable[[], dict[str, Any]], _impl: Any = impl,
+                     _record: PluginRecord = record) -> dict[str, Any]:
+                return self._contained(hook_name, _impl, _record, impls, wrappers, loaded,
+                                       make_kwargs)
+
+            yield record, call
+
+    def _contained(self, hook_name: str, impl: Any, record: PluginRecord, impls: list[Any],
+                   wrappers: list[Any], loaded: dict[str, tuple[int, PluginRecord]],
+                   make_kwargs: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """Call ``impl`` inside the working wrappers. When that raises and the plugin alone does
+        not, a wrapper is at fault: each wrapper that raises is recorded on its own plugin and
+        left out from then on, and the call is made again without it."""
+
+        def run(keep: list[Any]) -> dict[str, Any]:
+            kwargs = make_kwargs()
+            others = [i.plugin for i in impls if i not in keep]
+            self.pm.subset_hook_caller(hook_name, remove_plugins=others)(**kwargs)
+            return kwargs
+
+        active = [w for w in wrappers if w.plugin_name not in self._broken_wrappers]
+        try:
+            return run([impl, *active])
+        except (Exception, SystemExit):
+            if not active:
+                raise
+            run([impl])  # raises when the plugin itself fails: its error, not a wrapper's
+        for wrapper in active:
+            try:
+                run([impl, wrapper])
+            except (Exception, SystemExit) as err:
+                self._broken_wrappers.add(wrapper.plugin_name)
+                loaded[wrapper.plugin_name][1].fail(
+                    f"{hook_name} wrapper raised {type(err).__name__}: {err} while wrapping "
+                    f"plugin {record.name!r}; the wrapper is left out from then on",
+                    _plugin_traceback(err))
+        return run([impl, *(w for w in active if w.plugin_name not in self._broken_wrappers)])
 
     def _raise_if_strict(self) -> None:
         if not self.strict:
@@ -444,6 +491,7 @@ _lock = threading.RLock()
 _host: PluginHost | None = None
 _loading: PluginHost | None = None
 _on_load: list[Callable[[], Any]] = []
+_reload = False
 _builtin_objects: dict[str, Any] = {}
 
 
@@ -452,10 +500,14 @@ def register_builtin(plugin: Any, name: str) -> None:
     (the command line's own commands: :mod:`lexiloom.cli`). It loads with the built-ins, its
     hooks are called through pluggy like any plugin's, and it shows in ``lexiloom plugins``.
     Plugins already loaded are reloaded on next use."""
+    global _reload
     with _lock:
         if _builtin_objects.get(name) is plugin:
             return
         _builtin_objects[name] = plugin
+        if _loading is not None:  # registered from a plugin's import: load again when done
+            _reload = True
+            return
     reset()
 
 
@@ -476,15 +528,21 @@ def ensure_loaded() -> PluginHost:
     Called again while loading (from a plugin's import or hook), it returns the host being loaded:
     what is registered so far, without loading twice.
     """
-    global _host, _loading
+    global _host, _loading, _reload
     with _lock:
         if _host is not None:
             return _host
         if _loading is not None:
             return _loading
-        host = _loading = PluginHost()
         try:
-            host.load()
+            while True:
+                host = _loading = PluginHost()
+                host.load()
+                if not _reload:
+                    break
+                _reload = False  # a built-in was added while loading: load it with the rest
+                for registry in REGISTRIES.values():
+                    registry._clear()
         except BaseException:
             for registry in REGISTRIES.values():
                 registry._clear()

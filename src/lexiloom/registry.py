@@ -37,10 +37,13 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 _SPACY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 _VERSIONED = re.compile(r"\.v[0-9]+$")
 
-VERSION_KEY = "@version"
+VERSION_KEY = "block-version"
 """The key of a ``{"name": ..., **settings}`` block that names the component's version (absent:
-version 1, the only version before versions existed). It can never clash with a setting: setting
-names are Python identifiers."""
+version 1, the only version before versions existed). It cannot clash with a setting (setting
+names are Python identifiers) and, not starting with ``@``, a spaCy config can hold it."""
+
+RESERVED_SPACY_NAMESPACES = ("spacy", "spacy-legacy", "spacy_legacy", "thinc")
+"""Prefixes a block's spaCy name may not take: they name spaCy's and thinc's own functions."""
 
 BLOCK_KINDS = ("embedders", "encoders", "heads")
 """The registries whose components are model blocks, each registered in spaCy's
@@ -125,8 +128,8 @@ class Registry(Generic[T]):
                      f"that provides version {version}") from None
 
     def get_spec(self, spec: Mapping[str, Any]) -> tuple[Entry[T], dict[str, Any]]:
-        """The entry a ``{"name": ..., "@version": ..., **settings}`` block names (no
-        ``@version``: version 1) and the block's settings."""
+        """The entry a ``{"name": ..., "block-version": ..., **settings}`` block names (no
+        ``block-version``: version 1) and the block's settings."""
         if not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str):
             raise SettingsError(f"the {self.kind} must be given as a mapping with a 'name' key "
                                 f"naming a registered {self.kind}, not {spec!r}")
@@ -202,6 +205,10 @@ def check_registration(name: Any, factory: Any, description: Any, defaults: Any,
     if not block and (version != 1 or spacy_name is not None):
         return (f"version and spacy_name apply to model blocks (embedders, encoders, heads), "
                 f"not to {kind}; remove them from the registration of {name!r}")
+    if isinstance(spacy_name, str) and spacy_name.split(".")[0] in RESERVED_SPACY_NAMESPACES:
+        return (f"the spacy_name of {name!r} may not start with "
+                f"{spacy_name.split('.')[0]!r}: that namespace is spaCy's; use your own, such as "
+                "'acme.CNNEncoder'")
     if spacy_name is not None and not (isinstance(spacy_name, str) and _SPACY_NAME.match(
             spacy_name) and not _VERSIONED.search(spacy_name)):
         return (f"the spacy_name of {name!r} must be a dotted name without its version, such as "

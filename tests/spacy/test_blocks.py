@@ -212,7 +212,7 @@ def test_a_new_block_version_leaves_the_old_one_loading(fake_dist, monkeypatch):
     new = spacy_registry.architectures.get("acme.StackEncoder.v2")
     assert list(inspect.signature(old).parameters) == ["width"]
     assert list(inspect.signature(new).parameters) == ["size"]
-    assert new().to_spec() == {"name": "stack", "@version": 2}
+    assert new().to_spec() == {"name": "stack", "block-version": 2}
     # A saved {"name": ...} block without a version is the version that existed: 1.
     entry, settings = registry.encoders.get_spec({"name": "stack", "width": 5})
     assert (entry.version, settings) == (1, {"width": 5})
@@ -259,3 +259,49 @@ def test_version_and_spacy_name_are_refused_for_tokenizers(fake_dist, monkeypatc
     record = next(r for r in plugins.records() if r.name == "vtok")
     assert any("apply to model blocks" in e for e in record.errors)
     assert "vtok" not in registry.tokenizers
+
+
+def test_spacy_checks_a_block_settings_type_against_its_default():
+    from confection import ConfigValidationError
+
+    config = Config().from_str(MINIMAL.replace('"lexiloom.TrainableEmbedder.v1"\n',
+                                               '"lexiloom.TrainableEmbedder.v1"\ndim = "wide"\n'))
+    with pytest.raises(ConfigValidationError, match="dim"):
+        spacy.util.load_model_from_config(config, auto_fill=True)
+
+
+def test_a_block_called_with_a_setting_it_lacks_names_its_settings():
+    function = spacy_registry.architectures.get("lexiloom.GRUEncoder.v1")
+    with pytest.raises(SettingsError, match="hidden_size"):
+        function(hidden_sise=3)
+    assert hash(function(hidden_size=3)) == hash(function(hidden_size=4))  # hashable
+
+
+def test_a_block_cannot_take_spacys_namespace_or_an_existing_architecture(fake_dist,
+                                                                           monkeypatch):
+    @spacy_registry.architectures("acme.Taken.v1")
+    def taken():  # someone else's architecture
+        return "not a block"
+
+    fake_dist("acme-clash", {"acme_clash.py": '''
+        import lexiloom
+
+        def make(input_size):
+            raise AssertionError("never built")
+
+        @lexiloom.hookimpl
+        def register_encoders(register):
+            register("taken", make, spacy_name="acme.Taken")
+
+        @lexiloom.hookimpl
+        def register_heads(register):
+            register("bow", make, spacy_name="spacy.TextCatBOW", version=3)  # raises
+        '''}, entry_points={"clash": "acme_clash"})
+    monkeypatch.setenv(plugins.PLUGINS_ENV, "clash")
+    registry.encoders.names()
+    record = next(r for r in plugins.records() if r.name == "clash")
+    assert any("that namespace is spaCy's" in e for e in record.errors)
+    assert any("'acme.Taken.v1'" in e and "not a lexiloom block" in e for e in record.errors)
+    assert spacy_registry.architectures.get("acme.Taken.v1") is taken
+    assert spacy_registry.architectures.get("spacy.TextCatBOW.v3").__module__.startswith(
+        "spacy")

@@ -35,21 +35,24 @@ class LexiloomGroup(click.Group):
     _mounted_host: Any = None
     """The plugin host whose commands are mounted (after ``plugins.reset()`` a new host loads
     and its commands replace the old host's)."""
-    _unhooked: dict[str, click.Command] | None = None
-    """Commands added to the group directly rather than by a hook (kept across remounts)."""
+    _hooked: dict[str, click.Command] | None = None
+    """The commands the mounted host's hooks added (removed before a new host mounts; commands
+    added to the group directly stay)."""
 
     def _add_plugin_commands(self) -> None:
         try:
             host = _plugins.ensure_loaded()
             if self._plugin_commands_added and self._mounted_host is host:
                 return
-            if self._unhooked is None:
-                self._unhooked = dict(self.commands)
-            self.commands.clear()
-            self.commands.update(self._unhooked)
+            for name, command in (self._hooked or {}).items():
+                if self.commands.get(name) is command:
+                    del self.commands[name]
             self._plugin_commands_added = True
             self._mounted_host = host
+            before = dict(self.commands)
             host.add_commands(self)
+            self._hooked = {name: command for name, command in self.commands.items()
+                            if before.get(name) is not command}
         except LexiloomError as err:
             raise UserError(err) from None
 

@@ -27,13 +27,13 @@ class InputParts(NamedTuple):
 
 def spec_parts(kind: str, spec: Mapping[str, Any]) -> tuple[Entry[Any], dict[str, Any]]:
     """The registry entry a ``{"name": ..., **settings}`` block of ``kind`` (``embedder``,
-    ``encoder``, ``head``) names, at its ``@version`` (default 1), and the block's settings;
+    ``encoder``, ``head``) names, at its ``block-version`` (default 1), and the block's settings;
     SettingsError or UnknownComponentError otherwise."""
     return registry.REGISTRIES[kind + "s"].get_spec(spec)
 
 
 def spec_of(entry: Entry[Any], settings: Mapping[str, Any]) -> dict[str, Any]:
-    """The block ``{"name": ..., **settings}`` for ``entry`` (``@version`` when not 1)."""
+    """The block ``{"name": ..., **settings}`` for ``entry`` (``block-version`` when not 1)."""
     spec = {"name": entry.name, **settings}
     if entry.version != 1:
         spec[VERSION_KEY] = entry.version

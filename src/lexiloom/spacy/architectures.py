@@ -165,12 +165,12 @@ def _text_classifier(spec: dict[str, Any], nO: int | None,
                      vocab_corpus: str | None) -> Model[list[Doc], Floats2d]:
     wrapper = PyTorchWrapper_v3(
         None,
-        convert_inputs=_convert_inputs,
+        convert_inputs=convert_inputs,
         convert_outputs=_convert_outputs,
         serialize_model=serialize_model,
         deserialize_model=deserialize_model,
     )
-    wrapper.shims[0] = _new_shim(None)  # thinc's update chains tensors per step: see torch_shim
+    wrapper.shims[0] = new_shim(None)  # thinc's update chains tensors per step: see torch_shim
     model: Model[list[Doc], Floats2d] = Model(
         "lexiloom_textcat",
         _forward,
@@ -208,7 +208,7 @@ def make_spec(exclusive: bool, embedder: dict[str, Any], encoder: dict[str, Any]
             raise SettingsError(f"the model's {part} must be a section with a 'name' key naming "
                                 f"a registered {part} (run 'lexiloom plugins'), not {given!r}")
         spec[part] = dict(given)
-    _check_embedder(spec["embedder"])
+    check_embedder(spec["embedder"])
     encoder_entry, encoder_settings = spec_parts("encoder", spec["encoder"])
     encoder_obj = encoder_entry.create(input_size=8, **encoder_settings)
     head_entry, head_settings = spec_parts("head", spec["head"])
@@ -279,7 +279,7 @@ def resize_output(model: Model, new_nO: int) -> Model:
     wrapper = model.layers[0]
     module = wrapper.shims[0]._model
     if module is not None and new_nO != module.lexiloom_n_labels:
-        wrapper.shims[0] = _new_shim(torch_module.resize(module, new_nO))
+        wrapper.shims[0] = new_shim(torch_module.resize(module, new_nO))
     model.set_dim("nO", new_nO, force=True)
     return model
 
@@ -291,7 +291,9 @@ def _lexiloom_node(model: Model) -> Model:
     raise SettingsError(f"model {model.name!r} is not a {ARCHITECTURE} model")
 
 
-def _check_embedder(settings: dict[str, Any]) -> None:
+def check_embedder(settings: dict[str, Any]) -> None:
+    """Check an embedder block's name and setting names without building it (building may read
+    a vectors file that a saved pipeline does not need)."""
     entry, given = spec_parts("embedder", settings)
     unknown = sorted(set(given) - set(entry.defaults) - set(entry.host_settings))
     if unknown:
@@ -300,7 +302,9 @@ def _check_embedder(settings: dict[str, Any]) -> None:
                             f"{', '.join(map(repr, unknown))}; its settings are: {known}")
 
 
-def _new_shim(module: Any) -> PyTorchShim:
+def new_shim(module: Any) -> PyTorchShim:
+    """The shim holding ``module`` (``None`` before ``initialize``), with lexiloom's
+    serialization and thinc-compatible in-place updates."""
     return InPlaceUpdateShim(module, serialize_model=serialize_model,
                        deserialize_model=deserialize_model)
 
@@ -311,17 +315,20 @@ def _init(model: Model, X: list[Doc] | None = None, Y: Floats2d | None = None) -
     if not model.has_dim("nO"):
         raise SettingsError("the text classifier has no labels yet; add labels to the component "
                             "(or pass examples) before initializing it")
+    fit_torch_threads()  # training too (spacy train) runs on the usable cores
     spec = model.attrs["lexiloom_spec"]
     vocab = model.attrs["lexiloom_vocab"]
     if not model.attrs["lexiloom_vocab_installed"] or vocab is None:
-        vocab = _initial_vocab(model, X)
+        vocab = initial_vocab(model, X)
         model.attrs["lexiloom_vocab"] = vocab
-    module = torch_module.build_module(_seeded(spec), vocab, model.get_dim("nO"))
+    module = torch_module.build_module(seeded_spec(spec), vocab, model.get_dim("nO"))
     module.lexiloom_spec = spec  # save the user's settings, not the drawn seeds
-    model.layers[0].shims[0] = _new_shim(module)
+    model.layers[0].shims[0] = new_shim(module)
 
 
-def _initial_vocab(model: Model, X: list[Doc] | None) -> Vocab:
+def initial_vocab(model: Model, X: list[Doc] | None) -> Vocab:
+    """The vocabulary ``initialize`` builds: from the node's ``vocab_corpus`` when it names one
+    (spaCy hands ``initialize`` only 10 docs), else from the sample ``X``."""
     corpus = model.attrs["vocab_corpus"]
     if corpus and not X:
         raise SettingsError("building the vocabulary from vocab_corpus needs the example "
@@ -329,14 +336,14 @@ def _initial_vocab(model: Model, X: list[Doc] | None) -> Vocab:
     return build_vocab_for(model, corpus_docs(corpus, X[0].vocab) if corpus else X or [])
 
 
-def _seeded(spec: dict[str, Any]) -> dict[str, Any]:
-    """``spec`` with every ``seed = None`` setting of its parts drawn from torch's global random
-    stream, so ``spacy train``'s seed (``fix_random_seed``) makes the initial weights
-    reproducible."""
+def seeded_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` (a text classifier's or a token encoder's) with every ``seed = None`` setting of
+    its parts drawn from torch's global random stream, so ``spacy train``'s seed
+    (``fix_random_seed``) makes the initial weights reproducible."""
     import torch
 
     seeded = dict(spec)
-    for part, _kind in BLOCK_PARTS:
+    for part in (p for p, _ in BLOCK_PARTS if p in spec):
         entry, _ = spec_parts(part, spec[part])
         if "seed" in entry.defaults and spec[part].get("seed", entry.defaults["seed"]) is None:
             seeded[part] = {**spec[part], "seed": int(torch.randint(0, 2**31 - 1, ()).item())}
@@ -365,7 +372,9 @@ def _forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[Floats2d, C
     return scores, backprop
 
 
-def _convert_inputs(model: Model, X: Any, is_train: bool) -> tuple[ArgsKwargs, Callable]:
+def convert_inputs(model: Model, X: Any, is_train: bool) -> tuple[ArgsKwargs, Callable]:
+    """``PyTorchWrapper_v3``'s input conversion for padded ``(ids, lengths)`` arrays (no
+    gradient flows back to ids)."""
     import torch
 
     device = model.shims[0].device

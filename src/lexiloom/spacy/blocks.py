@@ -49,7 +49,7 @@ class Block:
     """The registry's plural name: ``embedders``, ``encoders`` or ``heads``."""
     name: str
     version: int = 1
-    settings: Mapping[str, Any] = field(default_factory=dict)
+    settings: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     @property
     def entry(self) -> Entry[Any]:
@@ -58,7 +58,7 @@ class Block:
 
     def to_spec(self) -> dict[str, Any]:
         """The ``{"name": ..., **settings}`` block the model code builds from (with
-        ``@version`` when it is not 1)."""
+        ``block-version`` when it is not 1)."""
         spec = {"name": self.name, **self.settings}
         if self.version != 1:
             spec[VERSION_KEY] = self.version
@@ -72,14 +72,21 @@ def block_function(entry: Entry[Any]) -> Callable[..., Block]:
     skipped = PARENT_SETTINGS.get(plural, ())
     parameters = [
         inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, default=_plain(value),
-                          annotation=Any)
+                          annotation=_annotation(value))
         for key, value in entry.defaults.items() if key not in skipped
     ]
+    signature = inspect.Signature(parameters, return_annotation=Block)
 
     def make_block(**settings: Any) -> Block:
+        try:
+            signature.bind(**settings)
+        except TypeError as err:
+            known = ", ".join(p.name for p in parameters) or "none"
+            raise SettingsError(f"{entry.spacy_name}: {err}; its settings are: {known}") from None
         return Block(plural, entry.name, entry.version, dict(settings))
 
-    make_block.__signature__ = inspect.Signature(parameters, return_annotation=Block)
+    make_block.__signature__ = signature
+    make_block.lexiloom_block = True  # type: ignore[attr-defined]
     make_block.__name__ = make_block.__qualname__ = (entry.spacy_name or entry.name).replace(
         ".", "_")
     make_block.__doc__ = (f"{entry.description or entry.name} ({entry.kind} {entry.name!r} "
@@ -91,13 +98,48 @@ def register_blocks() -> list[str]:
     """Register every loaded block, every version, in spaCy's ``architectures`` (idempotent);
     returns the names registered."""
     names = []
+    records = None
     for plural in BLOCK_KINDS:
         for entry in registry.REGISTRIES[plural].versions():
             if entry.spacy_name is None:
                 continue
+            if _taken_by_another(entry.spacy_name):
+                records = records or {r.name: r for r in plugins.ensure_loaded().records}
+                if entry.plugin in records:
+                    records[entry.plugin].fail(
+                        f"spaCy name {entry.spacy_name!r} of {entry.kind} {entry.name!r} is "
+                        "already a spaCy architecture that is not a lexiloom block; pass "
+                        "another spacy_name")
+                continue
             spacy_registry.architectures.register(entry.spacy_name, func=block_function(entry))
             names.append(entry.spacy_name)
     return names
+
+
+def _taken_by_another(name: str) -> bool:
+    """Whether spaCy's ``architectures`` already has ``name`` for something other than a
+    lexiloom block (a block never replaces spaCy's or another package's function)."""
+    if not spacy_registry.has("architectures", name):
+        return False
+    try:
+        existing = spacy_registry.get("architectures", name)
+    except Exception:  # an entry point that fails to load: not ours to replace
+        return True
+    return not getattr(existing, "lexiloom_block", False)
+
+
+def _annotation(default: Any) -> Any:
+    """The type ``spacy debug config`` checks a setting against: its default's type for plain
+    values (an int default accepts ints; a float default ints and floats), else ``Any``."""
+    if isinstance(default, bool):
+        return bool
+    if isinstance(default, int):
+        return int
+    if isinstance(default, float):
+        return float
+    if isinstance(default, str):
+        return str
+    return Any
 
 
 def block_section(kind: str, spec: Mapping[str, Any]) -> dict[str, Any]:

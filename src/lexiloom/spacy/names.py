@@ -11,6 +11,9 @@ ARCHITECTURE_V2 = "lexiloom.TextClassifier.v2"
 """The text classifier architecture for spaCy's ``textcat``/``textcat_multilabel``/
 ``lexiloom_sentiment``, with registered, versioned sub-blocks (``lexiloom.LSTMEncoder.v1``)."""
 
+TOK2VEC = "lexiloom.Tok2Vec.v1"
+"""A registered embedder + encoder as a token-to-vector layer for spaCy's ``tok2vec``."""
+
 TEXT_CLASSIFIERS = (ARCHITECTURE, ARCHITECTURE_V2)
 """Every version of the text classifier architecture."""
 

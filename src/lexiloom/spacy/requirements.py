@@ -41,7 +41,7 @@ def pipeline_requirements(nlp: Language) -> list[str]:
     found = {"lexiloom": _versioned("lexiloom", lexiloom.__version__)}
     records = {record.name: record for record in plugins.records()}
     for spec in specs:
-        for part, kind in BLOCK_PARTS:
+        for part, kind in ((p, k) for p, k in BLOCK_PARTS if p in spec):
             entry, _ = registry.REGISTRIES[kind].get_spec(spec[part])
             record = records.get(entry.plugin)
             if record is not None and record.distribution:

@@ -1,7 +1,9 @@
-"""Saving and loading the architecture's torch module without pickle: the hooks given to thinc's
-``PyTorchWrapper_v3`` (its default shim calls ``torch.load`` unguarded).
+"""Saving and loading lexiloom's torch modules in spaCy without pickle: the hooks given to thinc's
+``PyTorchWrapper_v3`` (its default shim calls ``torch.load`` unguarded), for the text classifier
+and the token encoder (``lexiloom.Tok2Vec.v1``) alike.
 
-The bytes are a msgpack map: ``format`` and ``version``, the model ``spec``, the ``vocab``
+The bytes are a msgpack map: ``format`` (which builder rebuilds it:
+:data:`lexiloom.spacy.torch_module.BUILDERS`) and ``version``, the model ``spec``, the ``vocab``
 (:meth:`lexiloom.vocab.Vocab.to_dict`), ``n_labels``, which parameters are frozen, and the
 weights as a safetensors blob. Loading rebuilds the module from the spec and loads the weights
 strictly. A plain ``torch.nn.Embedding`` input layer is rebuilt as a trainable embedding of the
@@ -17,13 +19,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from lexiloom.errors import ModelFileError
-from lexiloom.spacy.torch_module import build_module
+from lexiloom.spacy.torch_module import BUILDERS, CLASSIFIER_FORMAT
 from lexiloom.vocab import Vocab
 
 if TYPE_CHECKING:
     import torch
 
-FORMAT = "lexiloom.TextClassifier"
 VERSION = 1
 
 
@@ -37,7 +38,7 @@ def serialize_model(module: torch.nn.Module | None) -> bytes:
     state = {name: tensor.detach().cpu().contiguous()
              for name, tensor in module.state_dict().items()}
     message = {
-        "format": FORMAT,
+        "format": getattr(module, "lexiloom_format", CLASSIFIER_FORMAT),
         "version": VERSION,
         "spec": module.lexiloom_spec,
         "vocab": module.lexiloom_vocab.to_dict(),
@@ -58,7 +59,8 @@ def deserialize_model(module: Any, data: bytes, device: torch.device) -> torch.n
         return None
     try:
         message = srsly.msgpack_loads(data)
-        if message.get("format") != FORMAT or message.get("version") != VERSION:
+        build = BUILDERS.get(message.get("format"))
+        if build is None or message.get("version") != VERSION:
             raise ValueError(f"format {message.get('format')!r} version "
                              f"{message.get('version')!r}")
         spec, n_labels = message["spec"], int(message["n_labels"])
@@ -68,11 +70,11 @@ def deserialize_model(module: Any, data: bytes, device: torch.device) -> torch.n
     except ModelFileError:
         raise
     except Exception as err:
-        raise ModelFileError(f"not a lexiloom.TextClassifier.v1 model ({err}); save it again "
-                             f"with this version of lexiloom") from None
+        raise ModelFileError(f"not a lexiloom model ({err}); save it again with this version "
+                             f"of lexiloom") from None
     shape = message.get("embedding")
     substitute = {"name": "trainable", "dim": int(shape[1])} if shape else None
-    rebuilt = build_module(spec, vocab, n_labels, embedder=substitute)
+    rebuilt = build(spec, vocab, n_labels, embedder=substitute)
     try:
         rebuilt.load_state_dict(state, strict=True)
     except RuntimeError as err:

@@ -44,11 +44,36 @@ def build_module(spec: dict[str, Any], vocab: Vocab, n_labels: int,
     return module
 
 
-def attach(module: torch.nn.Module, spec: dict[str, Any], vocab: Vocab, n_labels: int) -> None:
-    """Record ``spec``, ``vocab`` and ``n_labels`` on ``module``."""
+def build_token_module(spec: dict[str, Any], vocab: Vocab, n_labels: int = 0,
+                       *, embedder: dict[str, Any] | None = None) -> torch.nn.Module:
+    """The token encoder (``lexiloom.Tok2Vec.v1``) for ``spec`` over ``vocab``: embedding →
+    encoder, a vector per token. ``n_labels`` is unused (the same call shape as
+    :func:`build_module`, for :mod:`lexiloom.spacy.serialize`); ``embedder`` as there."""
+    from lexiloom.models.token_encoder import build_token_encoder
+
+    module = build_token_encoder(vocab, embedder=dict(embedder or spec["embedder"]),
+                                 encoder=dict(spec["encoder"]))
+    attach(module, spec, vocab, 0, TOKEN_ENCODER_FORMAT)
+    return module
+
+
+CLASSIFIER_FORMAT = "lexiloom.TextClassifier"
+"""The saved format of a text classifier's module (``lexiloom.TextClassifier.v1``/``v2``)."""
+
+TOKEN_ENCODER_FORMAT = "lexiloom.TokenEncoder"
+"""The saved format of a token encoder's module (``lexiloom.Tok2Vec.v1``)."""
+
+BUILDERS = {CLASSIFIER_FORMAT: build_module, TOKEN_ENCODER_FORMAT: build_token_module}
+"""How each saved format's module is rebuilt from its spec (then its weights are loaded)."""
+
+
+def attach(module: torch.nn.Module, spec: dict[str, Any], vocab: Vocab, n_labels: int,
+           format: str = CLASSIFIER_FORMAT) -> None:
+    """Record ``spec``, ``vocab``, ``n_labels`` and the saved ``format`` on ``module``."""
     module.lexiloom_spec = spec
     module.lexiloom_vocab = vocab
     module.lexiloom_n_labels = n_labels
+    module.lexiloom_format = format
 
 
 def resize(module: torch.nn.Module, n_labels: int) -> torch.nn.Module:
@@ -58,7 +83,7 @@ def resize(module: torch.nn.Module, n_labels: int) -> torch.nn.Module:
 
     resized = resize_output(module, n_labels)
     resized = module if resized is None else resized
-    attach(resized, module.lexiloom_spec, module.lexiloom_vocab, n_labels)
+    attach(resized, module.lexiloom_spec, module.lexiloom_vocab, n_labels, CLASSIFIER_FORMAT)
     return resized
 
 

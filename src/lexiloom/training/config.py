@@ -21,7 +21,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from lexiloom.errors import SettingsError
+from lexiloom.errors import LexiloomError, SettingsError
 from lexiloom.spacy.names import (
     ARCHITECTURE,
     ARCHITECTURE_V2,
@@ -397,6 +397,7 @@ def apply_overrides(target: Any, overrides: dict[str, dict[str, Any]]) -> None:
         current = dict(target.get(kind) or {})
         if block.get("name") and block["name"] != current.get("name"):
             current = _carried_settings(kind, block["name"], current)
+            block = _newest(kind, block)
         current.update(block)
         target[kind] = current
 
@@ -408,11 +409,32 @@ def optimizer_block(spacy_config: Any) -> dict[str, Any]:
 
 def _carried_settings(kind: str, name: str, current: dict[str, Any]) -> dict[str, Any]:
     """The settings of the config's ``kind`` block that the newly named component also declares
-    (``--encoder gru`` over an ``lstm`` block keeps ``hidden_size``, ``bidirectional``...)."""
+    and that differ from the old component's defaults (``--encoder gru`` over an ``lstm`` block
+    keeps a chosen ``hidden_size``; a filled-in default is not carried, so the new component's
+    own default applies)."""
     from lexiloom import registry
 
-    defaults = registry.REGISTRIES[kind + "s"].get(name).defaults
-    return {k: v for k, v in current.items() if k in defaults}
+    new = registry.REGISTRIES[kind + "s"].get(name).defaults
+    old: Mapping[str, Any] = {}
+    if isinstance(current.get("name"), str):
+        try:
+            old = registry.REGISTRIES[kind + "s"].get_spec(current)[0].defaults
+        except LexiloomError:  # the old block is not installed: carry what the new one declares
+            old = {}
+    return {k: v for k, v in current.items()
+            if k in new and not (k in old and old[k] == v)}
+
+
+def _newest(kind: str, block: dict[str, Any]) -> dict[str, Any]:
+    """``block`` naming its component's newest version (``--encoder NAME`` means the newest;
+    a config names a version exactly)."""
+    from lexiloom import registry
+    from lexiloom.registry import VERSION_KEY
+
+    if VERSION_KEY in block:
+        return block
+    entry = registry.REGISTRIES[kind + "s"].get(block["name"])
+    return {**block, VERSION_KEY: entry.version} if entry.version != 1 else block
 
 
 def resolve_training(config: TrainConfig, spacy_config: Any) -> dict[str, Any]:
