@@ -26,11 +26,16 @@ class TextClassifierModule(nn.Module):
 
     The head receives the encoder's ``final`` state as ``final=`` when its ``forward`` accepts
     that keyword (the built-in heads do; pooling ``"final"`` uses it).
+
+    ``input_dropout`` is the dropout on the token vectors entering the encoder, active only in
+    training mode; its rate is spaCy's ``[training] dropout`` (the thinc model sets ``p`` at
+    each update), 0 until then. The blocks' own ``dropout`` settings are separate sites.
     """
 
     def __init__(self, embedding: nn.Module, encoder: nn.Module, head: nn.Module) -> None:
         super().__init__()
         self.embedding = embedding
+        self.input_dropout = nn.Dropout(0.0)
         self.encoder = encoder
         self.head = head
         self._head_takes_final = _accepts_keyword(head.forward, "final")
@@ -49,7 +54,7 @@ class TextClassifierModule(nn.Module):
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Logits (batch, n_labels) for padded ``ids`` (batch, time) of true ``lengths``."""
-        out = self.encoder(self.embedding(ids), lengths)
+        out = self.encoder(self.input_dropout(self.embedding(ids)), lengths)
         if self._head_takes_final:
             return self.head(out.states, lengths, final=out.final)
         return self.head(out.states, lengths)

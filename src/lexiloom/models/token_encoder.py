@@ -21,11 +21,13 @@ class TokenEncoderModule(nn.Module):
     ``forward(ids, lengths)`` takes ids (batch, time), padded with ``<pad>`` = 0, and the true
     ``lengths`` (batch,); it returns (batch, time, output_size), zero at padded positions. A
     text's states do not depend on the other texts in its batch (the encoders mask padding).
+    ``input_dropout`` as in :class:`~lexiloom.models.classifier.TextClassifierModule`.
     """
 
     def __init__(self, embedding: nn.Module, encoder: nn.Module) -> None:
         super().__init__()
         self.embedding = embedding
+        self.input_dropout = nn.Dropout(0.0)
         self.encoder = encoder
         self.settings: dict[str, Any] = {}
         """The ``build_token_encoder`` arguments (without the vocabulary)."""
@@ -37,7 +39,7 @@ class TokenEncoderModule(nn.Module):
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """States (batch, time, output_size) for padded ``ids`` of true ``lengths``."""
-        return self.encoder(self.embedding(ids), lengths).states
+        return self.encoder(self.input_dropout(self.embedding(ids)), lengths).states
 
 
 def build_token_encoder(vocab: Vocab, *, embedder: Mapping[str, Any],

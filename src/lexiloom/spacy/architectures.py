@@ -185,6 +185,7 @@ def _text_classifier(spec: dict[str, Any], nO: int | None,
             "set_vocab": set_vocab,
             "resize_output": resize_output,
             "multi_label": not spec["exclusive"],
+            "dropout_rate": 0.0,  # [training] dropout, on the token vectors (set_input_dropout)
         },
     )
     return model
@@ -356,7 +357,9 @@ def _forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[Floats2d, C
     if module is None:
         raise SettingsError(f"the {ARCHITECTURE} model is not initialized; call "
                             "nlp.initialize() (or load a trained pipeline) first")
-    if not is_train:
+    if is_train:
+        torch_module.set_input_dropout(module, model.attrs["dropout_rate"])
+    else:
         fit_torch_threads()
     vocab = module.lexiloom_vocab
     model.attrs["lexiloom_vocab"] = vocab

@@ -92,7 +92,8 @@ def tok2vec_v1(
         "lexiloom_tok2vec", _forward, init=_init, layers=[wrapper], dims={"nO": width},
         attrs={"lexiloom_spec": spec,
                "vocab_corpus": None if vocab_corpus is None else str(vocab_corpus),
-               "lexiloom_vocab": None, "lexiloom_vocab_installed": False},
+               "lexiloom_vocab": None, "lexiloom_vocab_installed": False,
+               "dropout_rate": 0.0},  # [training] dropout, on the token vectors
     )
 
 
@@ -124,7 +125,9 @@ def _forward(model: Model, docs: list[Doc], is_train: bool
     if module is None:
         raise SettingsError(f"the {TOK2VEC} model is not initialized; call nlp.initialize() "
                             "(or load a trained pipeline) first")
-    if not is_train:
+    if is_train:
+        torch_module.set_input_dropout(module, model.attrs["dropout_rate"])
+    else:
         fit_torch_threads()
     width = model.get_dim("nO")
     if not docs:

@@ -87,6 +87,17 @@ def resize(module: torch.nn.Module, n_labels: int) -> torch.nn.Module:
     return resized
 
 
+def set_input_dropout(module: torch.nn.Module, rate: float | None) -> None:
+    """Give ``module``'s token vectors the dropout ``rate``: spaCy's ``[training] dropout``,
+    which thinc's ``set_dropout_rate`` writes into the model's ``dropout_rate`` attribute at each
+    update (``None`` means 0). Only training-mode forwards drop anything."""
+    rate = 0.0 if rate is None else rate
+    if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate < 1:
+        raise SettingsError(f"dropout must be in [0, 1), not {rate!r}; set [training] dropout "
+                            "(lexiloom train --dropout) to a value such as 0.1")
+    module.input_dropout.p = float(rate)
+
+
 def head_of(module: torch.nn.Module) -> Any:
     """The module's head (an object with ``probabilities`` and maybe ``score``), or ``None``."""
     return getattr(module, "head", None)

@@ -8,11 +8,18 @@ glibc's allocator the process then grows by about the size of the largest parame
 (4 MB per step for a 8,500 × 128 embedding: 16 GB over a 4,000-step run). Writing in place
 keeps the same storage for the whole run; the optimizer's maths and state are thinc's, unchanged.
 
+thinc's ``use_params`` looks for keys ``"pytorch_{id}_{name}"``, but its own optimizer (as
+:meth:`InPlaceUpdateShim.finish_update` calls it) keys parameters, and so its averages, by
+``(shim id, name)``: ``use_params(optimizer.averages)`` then applied nothing, and
+``use_averages = true`` was a silent no-op. :meth:`InPlaceUpdateShim.use_params` reads those keys.
+
 Importing this module does not import torch.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from thinc.api import Optimizer, PyTorchShim, torch2xp, xp2torch
@@ -37,6 +44,33 @@ class InPlaceUpdateShim(PyTorchShim):
                     param.data.copy_(xp2torch(updated, device=param.device).view_as(param.data))
             param.grad.zero_()
         self._grad_scaler.update()
+
+    @contextlib.contextmanager
+    def use_params(self, params: dict[Any, Any]) -> Iterator[None]:
+        """Within the block, every parameter with an entry ``(self.id, name)`` in ``params``
+        (e.g. ``optimizer.averages``, which spaCy's loop applies to evaluate and save) holds
+        those values; afterwards the trained values are back. Storage is kept (copies in place).
+        """
+        module = self._model
+        found = {} if module is None else {
+            name: param for name, param in module.named_parameters()
+            if (self.id, name) in params}
+        if not found:
+            yield
+            return
+        import torch
+
+        backup = {name: param.detach().clone() for name, param in found.items()}
+        with torch.no_grad():
+            for name, param in found.items():
+                value = xp2torch(params[(self.id, name)], device=param.device)
+                param.copy_(value.view_as(param))
+        try:
+            yield
+        finally:
+            with torch.no_grad():
+                for name, param in found.items():
+                    param.copy_(backup[name])
 
 
 def _same_memory(a: Any, b: Any) -> bool:

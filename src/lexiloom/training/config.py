@@ -447,7 +447,7 @@ def resolve_training(config: TrainConfig, spacy_config: Any) -> dict[str, Any]:
     ``ceil(patience / eval_frequency)``), ``seed``, ``dropout``, ``optimizer.learn_rate`` and
     ``batcher.size``.
     """
-    training = spacy_config.get("training", {}) or {}
+    training = _interpolated(spacy_config).get("training", {}) or {}
     from_spacy: dict[str, Any] = {}
     max_epochs, max_steps = training.get("max_epochs"), training.get("max_steps")
     if _positive_int(max_steps):
@@ -483,6 +483,17 @@ def resolve_training(config: TrainConfig, spacy_config: Any) -> dict[str, Any]:
     if config.epochs is not None and config.max_steps is None:
         resolved["max_steps"] = None  # an explicit epoch count is not cut short by the file
     return resolved
+
+
+def _interpolated(spacy_config: Any) -> Any:
+    """``spacy_config`` with its ``${section.key}`` references filled in (e.g. spaCy's own
+    ``[training] seed = ${system.seed}``), as spaCy reads it."""
+    from thinc.api import Config
+
+    try:
+        return Config(spacy_config).interpolate()
+    except Exception as err:  # confection raises several kinds for a bad reference
+        raise SettingsError(f"cannot fill in the spaCy config's references: {err}") from None
 
 
 UNBOUNDED_EPOCHS = 1_000_000

@@ -157,6 +157,9 @@ def make_torch_optimizer(config: TrainConfig, module: Any, lr: float,
     import torch
 
     block = optimizer_block(spacy_config)
+    if block.get("use_averages"):
+        raise SettingsError("[training.optimizer] use_averages = true is not supported for the "
+                            "generator yet (its loop steps a torch optimizer); set it to false")
     params = [p for p in module.parameters() if p.requires_grad]
     decay = float(block.get("L2", 0.0) or 0.0)
     if config.optimizer == "sgd":

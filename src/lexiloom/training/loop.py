@@ -11,6 +11,7 @@ import json
 import math
 import random
 import time
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -159,6 +160,12 @@ class Trainer:
         """The name of :meth:`main_score` for :class:`TrainResult`."""
         return "score"
 
+    def final_params(self) -> AbstractContextManager[None]:
+        """Within it the pipeline holds the weights that are evaluated and saved: the
+        optimizer's parameter averages when it keeps them (``use_averages = true``), as in
+        spaCy's loop; checkpoints keep the trained weights, which resuming continues from."""
+        return self.nlp.use_params(getattr(self.optimizer, "averages", None))
+
     def checkpoint_data(self, state: LoopState) -> dict[str, Any]:
         """The ``state.json`` of a checkpoint: the loop state, random states and settings."""
         return {**state.to_dict(), "rng": seeds.capture(), "settings": self.settings}
@@ -210,7 +217,8 @@ class Trainer:
                     self.save_checkpoint(state)
                 if state.finished or end_of_epoch:
                     break
-        save_pipeline(self.nlp, self.out_dir / LAST)
+        with self.final_params():
+            save_pipeline(self.nlp, self.out_dir / LAST)
         if best_scores is None and (self.out_dir / BEST).is_dir():
             best_scores = self.evaluate_saved(self.out_dir / BEST)
         return TrainResult(
@@ -223,13 +231,15 @@ class Trainer:
         )
 
     def _evaluate_and_record(self, state: LoopState, patience: int) -> Any:
-        scores = self.evaluate()
-        score = self.main_score(scores)
-        improved = state.best_score is None or (
-            score > state.best_score if self.higher_is_better else score < state.best_score)
+        with self.final_params():
+            scores = self.evaluate()
+            score = self.main_score(scores)
+            improved = state.best_score is None or (
+                score > state.best_score if self.higher_is_better else score < state.best_score)
+            if improved:
+                save_pipeline(self.nlp, self.out_dir / BEST)
         if improved:
             state.best_score, state.best_step, state.bad_evals = score, state.step, 0
-            save_pipeline(self.nlp, self.out_dir / BEST)
         else:
             state.bad_evals += 1
             if patience and state.bad_evals >= patience:
