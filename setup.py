@@ -94,6 +94,10 @@ setup(
         ],
         "spacy_callbacks": [
             "lexiloom.add_requirements.v1 = lexiloom.spacy.requirements:make_add_requirements",
+            "lexiloom.vocab_from_corpus.v1 = lexiloom.spacy.corpus:make_vocab_from_corpus",
+        ],
+        "spacy_readers": [
+            "lexiloom.Corpus.v1 = lexiloom.spacy.corpus:labelled_corpus_v1",
         ],
     },
     classifiers=[

@@ -18,10 +18,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from lexiloom.corpora.labelled import LabelledCorpus, read_labelled
 from lexiloom.errors import CorpusError, SettingsError
 from lexiloom.spacy.names import CLASSIFIER_FACTORIES, GENERATOR_FACTORY
 from lexiloom.training.classifier_scores import score_classifier
-from lexiloom.training.corpus import LabelledCorpus, read_labelled
 from lexiloom.training.pipeline import load_pipeline
 
 

@@ -48,7 +48,7 @@ def test_train_prints_scores_table(tmp_path) -> None:
     result = run("train", "--train", "topics/train", "--dev", "topics/dev", "--out",
                  str(tmp_path / "o"), "--epochs", "1", "--batch-size", "64", *TINY)
     assert result.exit_code == 0, result.output
-    assert "best dev accuracy" in result.output and "confusion" in result.output
+    assert "best dev cats_score" in result.output and "confusion" in result.output
 
 
 def test_evaluate_json_reports_every_classifier(trained: Path) -> None:

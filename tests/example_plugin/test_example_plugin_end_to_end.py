@@ -157,7 +157,7 @@ def test_lexiloom_train_cli_trains_a_cnn_classifier(example_plugin, tmp_path):
                   "--eval-every", "5", "--seed", "0", "--quiet", "--json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output.strip().splitlines()[-1])
-    assert summary["steps"] == 5
+    assert summary["steps"] == 6  # spaCy's max_steps: steps 0 to 5
     saved = (out / "model-best" / "config.cfg").read_text(encoding="utf-8")
     assert '@architectures = "lexiloom.CnnEncoder.v1"' in saved and "filters = 8" in saved
 
@@ -171,7 +171,7 @@ def test_python_train_api_trains_a_cnn_classifier_that_predicts(example_plugin, 
                                         embedder={"name": "trainable", "dim": 16},
                                         max_steps=5, eval_every=5, seed=0),
                             out_dir=out, progress=False)
-    assert result.steps == 5
+    assert result.steps == 6  # spaCy's max_steps: steps 0 to 5
     nlp = load_pipeline(out / "model-last")
     doc = nlp("A wonderful, warm film.")
     assert set(doc.cats) == {"negative", "positive"}

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
+from lexiloom.corpora.labelled import read_labelled
 from lexiloom.errors import CorpusError, SettingsError
 from lexiloom.training import TrainConfig, train
 from lexiloom.training.config import assemble, load_label_map, model_blocks, resolve_training
-from lexiloom.training.corpus import read_labelled
 
 
 def _model(config: TrainConfig) -> dict:

@@ -94,7 +94,8 @@ def _reader_format(path: str, fmt: str | None) -> str | None:
 @click.option("--lr-schedule", type=click.Choice(LR_SCHEDULES),
               help="Learning-rate schedule after warm-up (generate).")
 @click.option("--max-seconds", type=float,
-              help="Stop once this much time was spent in training steps.")
+              help="Stop after the step during which this much wall-clock time has passed since "
+                   "the first step (config.cfg then pins max_steps).")
 @settings_option
 @click.option("--multi-label", is_flag=True, help="Several labels per text (sigmoid outputs).")
 @click.option("--label-map", metavar="FILE",
@@ -105,7 +106,8 @@ def _reader_format(path: str, fmt: str | None) -> str | None:
 @click.option("--batch-size", type=int,
               help="Texts per update (generate: parallel streams of the text).")
 @click.option("--lr", type=float, help="Learning rate.")
-@click.option("--optimizer", type=click.Choice(OPTIMIZERS), default="adam", show_default=True)
+@click.option("--optimizer", type=click.Choice(OPTIMIZERS),
+              help="thinc's Adam or SGD (default: the config's [training.optimizer]).")
 @click.option("--dropout", type=float, help="Dropout rate during training.")
 @click.option("--patience", type=int,
               help="Stop after this many evaluations without a better dev score (0: never).")
@@ -113,10 +115,11 @@ def _reader_format(path: str, fmt: str | None) -> str | None:
 @click.option("--device", type=click.Choice(DEVICES), default="cpu", show_default=True)
 @threads_option()
 @click.option("--eval-every", type=int,
-              help="Evaluate every N steps (0: at each epoch's end; default: the config's "
-                   "eval_frequency).")
+              help="Evaluate every N steps (default: the config's eval_frequency; generate: 0 "
+                   "means at each epoch's end).")
 @click.option("--checkpoint-every", type=int, default=0, show_default=True,
-              help="Checkpoint every N steps (0: at each evaluation).")
+              help="Checkpoint every N steps (0: at each evaluation; classifiers: a multiple "
+                   "of --eval-every).")
 @click.option("--keep-checkpoints", type=int, default=2, show_default=True,
               help="How many checkpoints to keep.")
 @click.option("--max-steps", type=int, help="Stop after this many steps.")
@@ -130,7 +133,8 @@ def command(task: str, train_path: str | None, dev_path: str | None, out_dir: st
             lr_schedule: str | None, max_seconds: float | None,
             options: tuple[str, ...], multi_label: bool,
             label_map: str | None, fmt: str | None, encoding: str, epochs: int | None,
-            batch_size: int | None, lr: float | None, optimizer: str, dropout: float | None,
+            batch_size: int | None, lr: float | None, optimizer: str | None,
+            dropout: float | None,
             patience: int | None, seed: int | None, device: str, threads: int | None,
             eval_every: int | None, checkpoint_every: int, keep_checkpoints: int,
             max_steps: int | None, resume: bool, quiet: bool, as_json: bool) -> None:

@@ -28,3 +28,10 @@ CLASSIFIER_FACTORIES = ("textcat", "textcat_multilabel", SENTIMENT_FACTORY)
 
 BLOCK_PARTS = (("embedder", "embedders"), ("encoder", "encoders"), ("head", "heads"))
 """A text classifier's sub-blocks, each with the registry it is looked up in."""
+
+CORPUS_READER = "lexiloom.Corpus.v1"
+"""The registered ``@readers`` function for labelled corpora in any format lexiloom reads."""
+
+VOCAB_CALLBACK = "lexiloom.vocab_from_corpus.v1"
+"""The ``[initialize.before_init]`` callback that builds lexiloom models' vocabularies from the
+whole training corpus."""

@@ -1,8 +1,11 @@
-"""``train(...)``: build the pipeline, the vocabulary and the optimizer, then run the loop.
+"""``train(...)``: write the spaCy config for the task, initialize the pipeline as ``spacy train``
+does, and train it on spaCy's loop (:mod:`lexiloom.training.spacy_loop`); language models use
+their own loop (:mod:`lexiloom.training.language_model`) until the generator moves to spaCy's.
 
 The output directory ``out_dir`` receives ``model-best/`` and ``model-last/`` (spaCy pipelines),
-``checkpoints/`` (resumable state), ``config.cfg`` (the resolved spaCy config),
-``training.json`` (the :class:`TrainConfig`) and ``metrics.jsonl`` (one line per evaluation).
+``checkpoints/`` (resumable state), ``config.cfg`` (the complete spaCy config, which ``spacy
+train`` also runs), ``training.json`` (the :class:`TrainConfig`) and ``metrics.jsonl`` (one line
+per evaluation).
 """
 
 from __future__ import annotations
@@ -12,20 +15,15 @@ import os
 from pathlib import Path
 from typing import Any
 
+from lexiloom.corpora.labelled import check_labels, read_labelled
 from lexiloom.errors import LexiloomError, ModelFileError, SettingsError
+from lexiloom.spacy.names import CORPUS_READER, VOCAB_CALLBACK
 from lexiloom.threads import use_threads
-from lexiloom.training import checkpoint, seeds
-from lexiloom.training.config import TrainConfig, assemble, load_label_map, optimizer_block
-from lexiloom.training.corpus import check_labels, read_labelled, to_examples
-from lexiloom.training.loop import (
-    CHECKPOINTS,
-    ClassifierTrainer,
-    LoopState,
-    TrainResult,
-    start_run,
-    truncate_metrics,
-)
-from lexiloom.training.pipeline import build_nlp, load_pipeline
+from lexiloom.training import checkpoint, spacy_loop
+from lexiloom.training.classifier_scores import score_classifier
+from lexiloom.training.config import TrainConfig, assemble, load_label_map
+from lexiloom.training.loop import CHECKPOINTS, TrainResult, start_run
+from lexiloom.training.pipeline import BEST, load_pipeline, register_factories
 
 TRAINING_JSON = "training.json"
 
@@ -39,34 +37,38 @@ def as_config(config: TrainConfig | dict[str, Any] | str | os.PathLike[str]) -> 
     return TrainConfig(spacy_config=os.fspath(config))
 
 
-def make_optimizer(config: TrainConfig, lr: float, spacy_config: Any) -> Any:
-    """A thinc optimizer: Adam (default) or SGD, with L2 and gradient clipping taken from the
-    spaCy config's ``[training.optimizer]`` when it sets them (spaCy's defaults otherwise)."""
-    from thinc.api import SGD, Adam
+def set_corpora(spacy_config: Any, config: TrainConfig, labels: list[str]) -> None:
+    """Point ``[corpora]`` at ``config``'s train and dev corpora through ``lexiloom.Corpus.v1``
+    (``cats`` over ``labels``), and build the classifier's vocabulary from the whole training
+    corpus (``lexiloom.vocab_from_corpus.v1``) unless the config has its own ``before_init``."""
+    paths = spacy_config.setdefault("paths", {})
+    paths.update({"train": config.train, "dev": config.dev})
+    reader = {"@readers": CORPUS_READER, "format": config.format, "encoding": config.encoding,
+              "reader": dict(config.reader), "label_map": load_label_map(config.label_map),
+              "labels": list(labels), "exclusive": not config.multi_label, "limit": 0}
+    spacy_config["corpora"] = {"train": {**reader, "path": "${paths.train}"},
+                               "dev": {**reader, "path": "${paths.dev}"}}
+    training = spacy_config.setdefault("training", {})
+    training.update({"train_corpus": "corpora.train", "dev_corpus": "corpora.dev"})
+    initialize = spacy_config.setdefault("initialize", {})
+    if not initialize.get("before_init"):
+        initialize["before_init"] = {"@callbacks": VOCAB_CALLBACK}
 
-    block = optimizer_block(spacy_config)
-    common = {"L2": float(block.get("L2", 0.01)), "grad_clip": float(block.get("grad_clip", 1.0)),
-              "use_averages": bool(block.get("use_averages", False)),
-              "L2_is_weight_decay": bool(block.get("L2_is_weight_decay", True))}
-    if config.optimizer == "sgd":
-        return SGD(lr, **common)
-    return Adam(lr, beta1=float(block.get("beta1", 0.9)), beta2=float(block.get("beta2", 0.999)),
-                eps=float(block.get("eps", 1e-8)), **common)
 
+def initialize_pipeline(spacy_config: Any) -> Any:
+    """The pipeline of ``spacy_config``, initialized by spaCy's ``init_nlp`` (as ``spacy
+    train`` does), with config errors as :class:`~lexiloom.errors.SettingsError`."""
+    from spacy.training.initialize import init_nlp
+    from thinc.api import Config
 
-def install_vocab(nlp: Any, component: str, examples: list[Any]) -> bool:
-    """Build the lexiloom vocabulary from every training text and hand it to the classifier's
-    model (``model.attrs["set_vocab"]``) before initialisation. False when the model takes none.
-    """
-    model = nlp.get_pipe(component).model
-    setter = model.attrs.get("set_vocab")
-    if setter is None:
-        return False
-    from lexiloom.spacy.architectures import build_vocab_for
-
-    vocab = build_vocab_for(model, (eg.reference for eg in examples))
-    setter(model, vocab)
-    return True
+    register_factories()
+    try:
+        return init_nlp(Config(spacy_config))
+    except LexiloomError:
+        raise
+    except Exception as err:  # config validation errors from spaCy/thinc/confection
+        first = " ".join(str(err).split())[:400]
+        raise SettingsError(f"invalid pipeline config: {first}") from None
 
 
 def _set_device(config: TrainConfig) -> None:
@@ -81,11 +83,6 @@ def _set_device(config: TrainConfig) -> None:
                 from None
 
 
-def _settings(config: TrainConfig, resolved: dict[str, Any]) -> dict[str, Any]:
-    return {**resolved, "checkpoint_every": config.checkpoint_every,
-            "keep_checkpoints": config.keep_checkpoints}
-
-
 def train(
     config: TrainConfig | dict[str, Any] | str | os.PathLike[str] | None,
     *,
@@ -98,8 +95,8 @@ def train(
 
     With ``resume=True`` training continues from the newest valid checkpoint in
     ``out_dir/checkpoints`` with the settings saved in ``out_dir`` (``config`` is ignored and
-    may be ``None``); it ends at the same step as an uninterrupted run. Errors a user can
-    cause raise :class:`~lexiloom.errors.LexiloomError`.
+    may be ``None``); it ends at the same step, with the same weights, as an uninterrupted run.
+    Errors a user can cause raise :class:`~lexiloom.errors.LexiloomError`.
     """
     out = Path(out_dir)
     _check_writable_dir(out)
@@ -120,28 +117,19 @@ def train(
         from lexiloom.training.language_model import train_language_model
 
         return train_language_model(cfg, out, progress=progress)
-    exclusive = not cfg.multi_label
     train_data, dev_data = _read_corpora(cfg)
     labels = train_data.labels
-    if exclusive and len(labels) < 2:
+    if not cfg.multi_label and len(labels) < 2:
         raise SettingsError(f"{cfg.train}: only one label ({labels[0]}); a classifier needs at "
                             f"least two (check the corpus and --label-map)")
     check_labels(dev_data, labels, f"the training corpus {cfg.train}")
-    spacy_config, component, resolved = assemble(cfg)
+    spacy_config, component, _ = assemble(cfg)
+    set_corpora(spacy_config, cfg, labels)
     _set_device(cfg)
-    seeds.seed_everything(int(resolved["seed"]))
-    nlp = build_nlp(spacy_config)
-    pipe = nlp.get_pipe(component)
-    for label in labels:
-        pipe.add_label(label)
-    examples = to_examples(nlp, train_data, labels)
-    install_vocab(nlp, component, examples)
-    optimizer = make_optimizer(cfg, float(resolved["lr"]), spacy_config)
-    nlp.initialize(lambda: examples, sgd=optimizer)
+    nlp = initialize_pipeline(spacy_config)
     start_run(out, cfg.to_dict(), nlp.config.to_str())
-    trainer = ClassifierTrainer(nlp, component, optimizer, examples, dev_data,
-                                _settings(cfg, resolved), out, progress=progress)
-    return trainer.run(LoopState())
+    result = spacy_loop.run(nlp, out, progress=progress)
+    return _with_scores(result, component, dev_data)
 
 
 def _resume(found: checkpoint.Checkpoint, out: Path, progress: bool) -> TrainResult:
@@ -151,30 +139,21 @@ def _resume(found: checkpoint.Checkpoint, out: Path, progress: bool) -> TrainRes
         from lexiloom.training.language_model import resume_language_model
 
         return resume_language_model(found, cfg, out, progress=progress)
-    train_data, dev_data = _read_corpora(cfg)
-    spacy_config, component, _ = assemble(cfg)
+    _, component, _ = assemble(cfg)
     _set_device(cfg)
     nlp = load_pipeline(found.model_dir)
-    pipe = nlp.get_pipe(component)
-    labels = list(pipe.labels)
-    check_labels(train_data, labels, "the checkpointed model")
-    examples = to_examples(nlp, train_data, labels)
-    settings = found.state["settings"]
-    optimizer = make_optimizer(cfg, float(settings["lr"]), spacy_config)
-    checkpoint.load_optimizer(found, optimizer, nlp)
-    for _ in range(found.step):  # learning-rate schedules, if any, continue where they were
-        optimizer.step_schedules()
-    state_fields = {k: v for k, v in found.state.items() if k in LoopState.__dataclass_fields__}
-    state = LoopState(**state_fields)
-    seeds.restore(found.state["rng"])
-    truncate_metrics(out, found.step)
-    trainer = ClassifierTrainer(nlp, component, optimizer, examples, dev_data, settings, out,
-                                progress=progress)
-    trainer.progress.message(f"resuming from {found.path.name} (step {found.step})")
-    return trainer.run(state, resumed_from=found.step)
+    result = spacy_loop.run(nlp, out, resume_from=found, progress=progress)
+    return _with_scores(result, component, _read_corpora(cfg)[1])
 
 
-__all__ = ["as_config", "install_vocab", "make_optimizer", "train"]
+def _with_scores(result: TrainResult, component: str, dev: Any) -> TrainResult:
+    """``result`` with the dev scores of ``model-best`` (lexiloom's classification scores)."""
+    if (result.out_dir / BEST).is_dir():
+        result.scores = score_classifier(load_pipeline(result.out_dir / BEST), component, dev)
+    return result
+
+
+__all__ = ["as_config", "initialize_pipeline", "set_corpora", "train"]
 
 
 def _check_writable_dir(out: Path) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from lexiloom.corpora.labelled import LabelledCorpus, check_labels
 from lexiloom.scoring import ClassificationScores, score_classification
-from lexiloom.training.corpus import LabelledCorpus, check_labels
 
 
 def is_exclusive(component: Any) -> bool:

@@ -60,6 +60,39 @@ DEFAULT_CONFIGS = {("classify", False): "topics_multiclass.cfg",
                    ("generate", False): "generator_char.cfg"}
 
 
+LEXILOOM_SECTION = "lexiloom"
+"""The config section of lexiloom's loop settings: ``max_seconds`` (null: none),
+``checkpoint_every`` (0: at each evaluation) and ``keep_checkpoints``."""
+
+LOOP_DEFAULTS: dict[str, Any] = {"max_seconds": None, "checkpoint_every": 0,
+                                 "keep_checkpoints": 2}
+
+
+@dataclass
+class LoopSettings:
+    """lexiloom's settings for spaCy's loop (the config's ``[lexiloom]`` section)."""
+
+    max_seconds: float | None = None
+    checkpoint_every: int = 0
+    keep_checkpoints: int = 2
+
+    @classmethod
+    def from_config(cls, config: Any) -> LoopSettings:
+        section = {**LOOP_DEFAULTS, **dict(config.get(LEXILOOM_SECTION, {}) or {})}
+        settings = cls(**{key: section[key] for key in LOOP_DEFAULTS})
+        seconds = settings.max_seconds
+        if seconds is not None and (isinstance(seconds, bool)
+                                    or not isinstance(seconds, int | float) or seconds <= 0):
+            raise SettingsError(f"[lexiloom] max_seconds must be a positive number or null, not "
+                                f"{seconds!r}")
+        for name in ("checkpoint_every", "keep_checkpoints"):
+            value = getattr(settings, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise SettingsError(f"[lexiloom] {name} must be a non-negative integer, not "
+                                    f"{value!r}")
+        return settings
+
+
 @dataclass
 class TrainConfig:
     """Everything ``lexiloom train`` needs; mirrors the command's options.
@@ -88,7 +121,7 @@ class TrainConfig:
     epochs: int | None = None
     batch_size: int | None = None
     lr: float | None = None
-    optimizer: str = "adam"
+    optimizer: str | None = None
     dropout: float | None = None
     patience: int | None = None
     seed: int | None = None
@@ -117,7 +150,7 @@ class TrainConfig:
             raise bad("dev is missing: pass --dev PATH (held-out texts for early stopping)")
         if self.task not in TASKS:
             raise bad(f"task must be one of {', '.join(TASKS)}, not {self.task!r}")
-        if self.optimizer not in OPTIMIZERS:
+        if self.optimizer is not None and self.optimizer not in OPTIMIZERS:
             raise bad(f"optimizer must be one of {', '.join(OPTIMIZERS)}, not {self.optimizer!r}")
         if self.device not in DEVICES:
             raise bad(f"device must be one of {', '.join(DEVICES)}, not {self.device!r}")
@@ -349,13 +382,67 @@ def assemble(config: TrainConfig) -> tuple[Any, str, dict[str, Any]]:
         blocks = model_blocks(model)
         apply_overrides(blocks, overrides)
         set_model_blocks(model, blocks)
+    apply_training_options(config, spacy_config)
+    return spacy_config, name, {}
+
+
+def apply_training_options(config: TrainConfig, spacy_config: Any) -> None:
+    """Write the training options ``config`` sets into the spaCy config (what it leaves unset
+    stays as the config says; spaCy fills the rest). ``patience`` counts evaluations
+    (spaCy's counts steps: ``patience x eval_frequency``); ``epochs`` alone trains exactly that
+    many epochs (no ``max_steps``); ``batch_size`` means texts per update
+    (``spacy.batch_by_sequence.v1``); lexiloom's own loop settings go into ``[lexiloom]``."""
     training = spacy_config.setdefault("training", {})
-    resolved = resolve_training(config, spacy_config)
-    training.update({"seed": resolved["seed"], "dropout": resolved["dropout"],
-                     "max_epochs": 0 if resolved["epochs"] == UNBOUNDED_EPOCHS
-                     else resolved["epochs"], "max_steps": resolved["max_steps"] or 0,
-                     "eval_frequency": resolved["eval_every"] or 200})
-    return spacy_config, name, resolved
+    for key, value in (("seed", config.seed), ("dropout", config.dropout),
+                       ("max_steps", config.max_steps)):
+        if value is not None:
+            training[key] = value
+    if config.epochs is not None:
+        training["max_epochs"] = config.epochs
+        if config.max_steps is None:
+            training["max_steps"] = 0
+    if config.eval_every is not None:
+        if config.eval_every == 0:
+            raise SettingsError("--eval-every 0 (at each epoch's end) is not available: "
+                                "spaCy's loop evaluates every N steps; pass a positive N")
+        training["eval_frequency"] = config.eval_every
+    if config.patience is not None:
+        frequency = training.get("eval_frequency", 200)
+        training["patience"] = config.patience * (frequency if isinstance(frequency, int)
+                                                  else 200)
+    if config.batch_size is not None:
+        training["batcher"] = {"@batchers": "spacy.batch_by_sequence.v1",
+                               "size": config.batch_size, "get_length": None}
+    optimizer = dict(training.get("optimizer") or {})
+    if config.optimizer is not None:
+        optimizer = optimizer_section(config.optimizer, optimizer)
+    if config.lr is not None:
+        optimizer["learn_rate"] = config.lr
+    if optimizer:
+        training["optimizer"] = optimizer
+    section = {**LOOP_DEFAULTS, **dict(spacy_config.get(LEXILOOM_SECTION, {}) or {})}
+    if config.max_seconds is not None:
+        section["max_seconds"] = config.max_seconds
+    section["checkpoint_every"] = config.checkpoint_every
+    section["keep_checkpoints"] = config.keep_checkpoints
+    spacy_config[LEXILOOM_SECTION] = {key: section[key] for key in LOOP_DEFAULTS}
+
+
+OPTIMIZER_FUNCTIONS = {"adam": "Adam.v1", "sgd": "SGD.v1"}
+"""The thinc optimizer each ``--optimizer`` choice names."""
+
+_SHARED_OPTIMIZER_SETTINGS = ("learn_rate", "L2", "grad_clip", "use_averages",
+                              "L2_is_weight_decay")
+
+
+def optimizer_section(name: str, current: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``[training.optimizer]`` section for ``--optimizer name``, keeping the settings of
+    ``current`` that the new optimizer also takes (Adam's betas and eps only for Adam)."""
+    function = OPTIMIZER_FUNCTIONS[name]
+    if current.get("@optimizers") == function:
+        return dict(current)
+    keep = _SHARED_OPTIMIZER_SETTINGS + (("beta1", "beta2", "eps") if name == "adam" else ())
+    return {"@optimizers": function, **{k: v for k, v in current.items() if k in keep}}
 
 
 def model_blocks(model: Mapping[str, Any]) -> dict[str, dict[str, Any]]:

@@ -1,15 +1,14 @@
-"""The training loop: batches, steps, evaluation, early stopping, checkpoints, outputs.
+"""The language model's training loop (batches, steps, evaluation, early stopping, checkpoints,
+outputs), and what both loops share: :class:`TrainResult`, ``metrics.jsonl``, the output folder.
 
-:class:`Trainer` is the loop every task shares; :class:`ClassifierTrainer` trains text
-classifiers through ``nlp.update``; the language-model task
-(:mod:`lexiloom.training.language_model`) subclasses it with truncated BPTT over streams.
+Text classifiers train on spaCy's loop (:mod:`lexiloom.training.spacy_loop`); the language-model
+task (:mod:`lexiloom.training.language_model`) subclasses :class:`Trainer` with truncated BPTT
+over streams until the generator moves to spaCy's loop too.
 """
 
 from __future__ import annotations
 
 import json
-import math
-import random
 import time
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -17,11 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from lexiloom import atomic
-from lexiloom.scoring import ClassificationScores
 from lexiloom.training import checkpoint, seeds
-from lexiloom.training.classifier_scores import score_classifier
-from lexiloom.training.corpus import LabelledCorpus
-from lexiloom.training.pipeline import BEST, LAST, load_pipeline, save_pipeline
+from lexiloom.training.pipeline import BEST, LAST, save_pipeline
 from lexiloom.training.progress import Progress
 
 METRICS = "metrics.jsonl"
@@ -86,8 +82,8 @@ class Trainer:
 
     A task subclasses it and provides the data and the maths: :meth:`count_batches`,
     :meth:`epoch_batches`, :meth:`step`, :meth:`evaluate`, :meth:`main_score` (higher is
-    better), :meth:`score_record` and :meth:`save_checkpoint` (see :class:`ClassifierTrainer`
-    and :class:`~lexiloom.training.language_model.LanguageModelTrainer`).
+    better), :meth:`score_record` and :meth:`save_checkpoint` (see
+    :class:`~lexiloom.training.language_model.LanguageModelTrainer`).
 
     ``settings``: the resolved ``epochs``, ``batch_size``, ``dropout``, ``patience``, ``seed``,
     ``eval_every``, ``checkpoint_every``, ``keep_checkpoints``, ``max_steps`` and optionally
@@ -258,81 +254,6 @@ class Trainer:
         return scores
 
 
-class ClassifierTrainer(Trainer):
-    """Trains the text classifier ``component`` of ``nlp`` (through spaCy's ``nlp.update`` and a
-    thinc optimizer) on ``train`` examples, scoring on ``dev``.
-
-    Its seams for data-parallel training (see ``docs/training.md``): :meth:`shard` picks this
-    worker's part of an epoch's order (all of it in one process), and :meth:`step` is one
-    optimisation step on a batch.
-    """
-
-    def __init__(self, nlp: Any, component: str, optimizer: Any, train: list[Any],
-                 dev: LabelledCorpus, settings: dict[str, Any], out_dir: Path,
-                 progress: bool = True) -> None:
-        self.train = train
-        self.dev = dev
-        self.batch_size = int(settings["batch_size"])
-        super().__init__(nlp, component, optimizer, settings, out_dir, progress=progress)
-
-    # -- data ---------------------------------------------------------------------------------
-    def shard(self, order: list[int]) -> list[int]:
-        """This worker's share of an epoch's example order (data-parallel seam: every example
-        with one process; with N workers, e.g. ``order[rank::N]``)."""
-        return order
-
-    def count_batches(self) -> int:
-        return math.ceil(len(self.shard(list(range(len(self.train))))) / self.batch_size)
-
-    def epoch_batches(self, epoch: int) -> list[list[Any]]:
-        """The batches (``Example`` lists) of ``epoch``: a shuffle seeded by (seed, epoch), so a
-        resumed run sees the same order without saving it."""
-        order = list(range(len(self.train)))
-        random.Random(int(self.settings["seed"]) * 1_000_003 + epoch).shuffle(order)
-        order = self.shard(order)
-        return [[self.train[i] for i in order[i:i + self.batch_size]]
-                for i in range(0, len(order), self.batch_size)]
-
-    # -- one step -----------------------------------------------------------------------------
-    def step(self, batch: list[Any]) -> float:
-        """One optimisation step on ``batch`` (spaCy ``Example`` objects); returns its loss.
-
-        Data-parallel training would split this into ``nlp.update(..., sgd=False)``, an
-        all-reduce of the gradients, then ``finish_update(optimizer)`` per component.
-        """
-        losses: dict[str, float] = {}
-        self.nlp.update(batch, sgd=self.optimizer, drop=float(self.settings["dropout"]),
-                        losses=losses)
-        self.optimizer.step_schedules()
-        return float(losses.get(self.component, 0.0))
-
-    # -- evaluation ---------------------------------------------------------------------------
-    def evaluate(self) -> ClassificationScores:
-        """Scores of the classifier on the dev corpus."""
-        return score_classifier(self.nlp, self.component, self.dev)
-
-    def main_score(self, scores: ClassificationScores) -> float:
-        """Accuracy for exclusive classifiers, macro F1 for multi-label ones."""
-        return scores.accuracy if scores.exclusive else scores.macro_f1
-
-    def score_record(self, scores: ClassificationScores) -> dict[str, Any]:
-        return {"accuracy": scores.accuracy, "macro_f1": scores.macro_f1,
-                "macro_precision": scores.macro_precision, "macro_recall": scores.macro_recall}
-
-    def result_metric(self, scores: ClassificationScores | None) -> str:
-        return "accuracy" if scores is None or scores.exclusive else "macro_f1"
-
-    def evaluate_saved(self, path: Path) -> ClassificationScores:
-        return score_classifier(load_pipeline(path), self.component, self.dev)
-
-    def save_checkpoint(self, state: LoopState) -> Path:
-        """Write the pipeline, the thinc optimizer's state and the loop state."""
-        return checkpoint.save(self.out_dir / CHECKPOINTS, state.step, self.nlp,
-                               checkpoint.thinc_optimizer_writer(self.optimizer, self.nlp),
-                               self.checkpoint_data(state),
-                               keep=int(self.settings["keep_checkpoints"]))
-
-
 def start_run(out_dir: Path, settings: dict[str, Any], config_text: str) -> None:
     """Prepare ``out_dir`` for a fresh run: drop the metrics and checkpoints of an earlier one,
     write ``training.json`` (``settings``) and ``config.cfg`` (``config_text``)."""
@@ -357,5 +278,5 @@ def truncate_metrics(out_dir: Path, step: int) -> None:
     atomic.write_text(path, "".join(f"{line}\n" for line in kept))
 
 
-__all__ = ["ClassifierTrainer", "LoopState", "TrainResult", "Trainer", "start_run",
+__all__ = ["LoopState", "TrainResult", "Trainer", "start_run",
            "truncate_metrics"]

@@ -1,4 +1,5 @@
-"""Labelled corpora for training and scoring: records read once, checked, mapped to label names.
+"""Labelled corpora for training and scoring: records checked and mapped to label names, as a
+stream (:func:`labelled_records`) or read once into memory (:func:`read_labelled`).
 
 >>> data = read_labelled("sentiment/train")                        # doctest: +SKIP
 >>> data.labels, len(data.texts)                                   # doctest: +SKIP
@@ -8,11 +9,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lexiloom.corpora import read_corpus
+from lexiloom.corpora.reading import read_corpus
 from lexiloom.errors import CorpusError
 
 
@@ -30,6 +31,37 @@ class LabelledCorpus:
         return sorted({label for labels in self.gold for label in labels})
 
 
+def labelled_records(
+    path: str | os.PathLike[str],
+    *,
+    format: str | None = None,
+    encoding: str = "utf-8",
+    label_map: Mapping[str, str] | None = None,
+    exclusive: bool = True,
+    reader: Mapping[str, Any] | None = None,
+) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """Stream ``(text, labels)`` pairs of a labelled corpus, ``label_map`` (raw label → name)
+    applied to every label.
+
+    Raises :class:`~lexiloom.errors.CorpusError` for a missing path (from the reader), an empty
+    corpus, a text without a label, or (``exclusive``) a text with several labels.
+    """
+    label_map = dict(label_map or {})
+    records = read_corpus(path, format=format, encoding=encoding, **dict(reader or {}))
+    number = 0
+    for number, record in enumerate(records, 1):
+        labels = tuple(dict.fromkeys(label_map.get(lb, lb) for lb in record.labels))
+        if not labels:
+            raise CorpusError(f"{path}: record {number} has no label; every training or "
+                              f"evaluation text needs one (check --format and the label field)")
+        if exclusive and len(labels) > 1:
+            raise CorpusError(f"{path}: record {number} has {len(labels)} labels {list(labels)}; "
+                              f"pass --multi-label to train a multi-label classifier")
+        yield record.text, labels
+    if not number:
+        raise CorpusError(f"{path}: the corpus is empty; pass a corpus with labelled texts")
+
+
 def read_labelled(
     path: str | os.PathLike[str],
     *,
@@ -39,28 +71,10 @@ def read_labelled(
     exclusive: bool = True,
     reader: Mapping[str, Any] | None = None,
 ) -> LabelledCorpus:
-    """Read a labelled corpus, applying ``label_map`` (raw label → name) to every label.
-
-    Raises :class:`~lexiloom.errors.CorpusError` for a missing path (from the reader), an empty
-    corpus, a text without a label, or (``exclusive``) a text with several labels.
-    """
-    label_map = dict(label_map or {})
-    texts: list[str] = []
-    gold: list[tuple[str, ...]] = []
-    records = read_corpus(path, format=format, encoding=encoding, **dict(reader or {}))
-    for number, record in enumerate(records, 1):
-        labels = tuple(dict.fromkeys(label_map.get(lb, lb) for lb in record.labels))
-        if not labels:
-            raise CorpusError(f"{path}: record {number} has no label; every training or "
-                              f"evaluation text needs one (check --format and the label field)")
-        if exclusive and len(labels) > 1:
-            raise CorpusError(f"{path}: record {number} has {len(labels)} labels {list(labels)}; "
-                              f"pass --multi-label to train a multi-label classifier")
-        texts.append(record.text)
-        gold.append(labels)
-    if not texts:
-        raise CorpusError(f"{path}: the corpus is empty; pass a corpus with labelled texts")
-    return LabelledCorpus(str(path), texts, gold)
+    """The whole labelled corpus at ``path`` in memory (:func:`labelled_records`)."""
+    pairs = list(labelled_records(path, format=format, encoding=encoding, label_map=label_map,
+                                  exclusive=exclusive, reader=reader))
+    return LabelledCorpus(str(path), [text for text, _ in pairs], [gold for _, gold in pairs])
 
 
 def check_labels(corpus: LabelledCorpus, known: Sequence[str], what: str) -> None:
@@ -73,16 +87,4 @@ def check_labels(corpus: LabelledCorpus, known: Sequence[str], what: str) -> Non
             f"with the same labels")
 
 
-def to_examples(nlp: Any, corpus: LabelledCorpus, labels: Sequence[str]) -> list[Any]:
-    """spaCy ``Example`` objects whose reference ``doc.cats`` covers every one of ``labels``."""
-    from spacy.training import Example
-
-    examples = []
-    for text, gold in zip(corpus.texts, corpus.gold, strict=True):
-        doc = nlp.make_doc(text)
-        cats = {label: float(label in gold) for label in labels}
-        examples.append(Example.from_dict(doc, {"cats": cats}))
-    return examples
-
-
-__all__ = ["LabelledCorpus", "check_labels", "read_labelled", "to_examples"]
+__all__ = ["LabelledCorpus", "check_labels", "labelled_records", "read_labelled"]

@@ -1,0 +1,34 @@
+"""``--max-seconds`` on spaCy's loop: the run ends after the step during which the budget ran
+out, and ``OUT/config.cfg`` pins ``max_steps`` to that step (no budget), so the run repeats."""
+
+from __future__ import annotations
+
+from conftest import TINY
+from thinc.api import Config
+
+from lexiloom.training import TrainConfig, train
+
+RUN = dict(train="sentiment/train", dev="sentiment/dev", task="sentiment", epochs=50,
+           batch_size=8, seed=1, eval_every=10, threads=1, **TINY)
+
+
+def test_time_budget_ends_the_run_and_pins_max_steps(tmp_path) -> None:
+    out = tmp_path / "out"
+    result = train(TrainConfig(**RUN, max_seconds=1.0), out_dir=out, progress=False)
+    assert 0 < result.steps < 50 * 35  # control: without the budget it would run 1,750 steps
+    assert result.train_seconds >= 1.0
+    written = Config().from_disk(out / "config.cfg", interpolate=False)
+    assert written["training"]["max_steps"] == result.steps - 1  # spaCy: stop after that step
+    assert written["lexiloom"]["max_seconds"] is None
+    again = train(TrainConfig(train="sentiment/train", dev="sentiment/dev", task="sentiment",
+                              spacy_config=str(out / "config.cfg"), threads=1),
+                  out_dir=tmp_path / "again", progress=False)
+    assert again.steps == result.steps
+
+
+def test_no_budget_written_when_none_is_given(tmp_path) -> None:
+    out = tmp_path / "out"
+    train(TrainConfig(**{**RUN, "epochs": 1}), out_dir=out, progress=False)
+    written = Config().from_disk(out / "config.cfg", interpolate=False)
+    assert written["lexiloom"]["max_seconds"] is None
+    assert written["training"]["max_steps"] == 0
