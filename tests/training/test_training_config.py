@@ -140,3 +140,15 @@ def test_a_single_label_training_corpus_is_refused(tmp_path) -> None:
     with pytest.raises(SettingsError, match="only one label"):
         train(TrainConfig(train=str(one), dev=str(one), epochs=1), out_dir=tmp_path / "o",
               progress=False)
+
+
+def test_switching_a_block_by_name_says_which_settings_carried_over(tmp_path, capsys) -> None:
+    common = dict(train="topics/train", dev="topics/dev", max_steps=1, threads=1,
+                  embedder={"name": "trainable", "dim": 8})
+    train(TrainConfig(**common, encoder={"name": "lstm", "hidden_size": 8}),
+          out_dir=tmp_path / "a", progress=True)
+    assert "encoder gru -> lstm: settings carried over: bidirectional=true" in \
+        capsys.readouterr().err
+    train(TrainConfig(**common, encoder={"name": "gru", "hidden_size": 8}),
+          out_dir=tmp_path / "b", progress=True)
+    assert "carried over" not in capsys.readouterr().err  # control: the same block, no switch

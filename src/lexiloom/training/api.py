@@ -24,6 +24,7 @@ from lexiloom.training.classifier_scores import score_classifier
 from lexiloom.training.config import TrainConfig, assemble, load_label_map
 from lexiloom.training.loop import CHECKPOINTS, TrainResult, start_run
 from lexiloom.training.pipeline import BEST, load_pipeline, register_factories
+from lexiloom.training.progress import tell
 
 TRAINING_JSON = "training.json"
 
@@ -123,7 +124,8 @@ def train(
         raise SettingsError(f"{cfg.train}: only one label ({labels[0]}); a classifier needs at "
                             f"least two (check the corpus and --label-map)")
     check_labels(dev_data, labels, f"the training corpus {cfg.train}")
-    spacy_config, component, _ = assemble(cfg)
+    spacy_config, component, assembled = assemble(cfg)
+    tell(assembled["notes"], enabled=progress)
     set_corpora(spacy_config, cfg, labels)
     _set_device(cfg)
     nlp = initialize_pipeline(spacy_config)

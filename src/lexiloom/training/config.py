@@ -324,8 +324,8 @@ def assemble_generator(config: TrainConfig) -> tuple[Any, str, dict[str, Any]]:
             block = dict(config.tokenizer or {})
             component["tokenizer"] = block.pop("name")
             component["tokenizer_settings"] = block
-    apply_overrides(component, _overrides(config))
-    resolved = resolve_training(config, spacy_config)
+    notes = apply_overrides(component, _overrides(config))
+    resolved = {**resolve_training(config, spacy_config), "notes": notes}
     component["seed"] = resolved["seed"]
     if config.dropout is not None:  # --dropout: the generator's dropout on its embeddings
         component["dropout"] = config.dropout
@@ -352,13 +352,14 @@ def classifier_name(spacy_config: Any) -> str:
 
 
 def assemble(config: TrainConfig) -> tuple[Any, str, dict[str, Any]]:
-    """The spaCy config to train, the classifier component's name, and the resolved training
-    settings (:func:`resolve_training`).
+    """The spaCy config to train, the classifier component's name, and notes: ``{"notes":
+    [lines saying which settings a renamed block carried over]}`` (for ``task="generate"``,
+    :func:`assemble_generator`, also the resolved training settings).
 
     Sets the classifier's factory for the task (``lexiloom_sentiment`` for ``sentiment`` when
     that factory is installed, else ``textcat``; ``textcat_multilabel`` with ``multi_label``),
-    applies the embedder/encoder/head overrides, and writes the resolved training settings
-    into ``[training]``. ``task="generate"``: :func:`assemble_generator`.
+    applies the embedder/encoder/head overrides, and writes the training options ``config``
+    sets into the spaCy config (:func:`apply_training_options`).
     """
     if config.task == "generate":
         return assemble_generator(config)
@@ -378,12 +379,13 @@ def assemble(config: TrainConfig) -> tuple[Any, str, dict[str, Any]]:
     if overrides and model.get("@architectures") not in TEXT_CLASSIFIERS:
         raise SettingsError(f"--embedder/--encoder/--head need a {ARCHITECTURE_V2} classifier, "
                             f"but component {name!r} uses {model.get('@architectures')!r}")
+    notes: list[str] = []
     if overrides:
         blocks = model_blocks(model)
-        apply_overrides(blocks, overrides)
+        notes = apply_overrides(blocks, overrides)
         set_model_blocks(model, blocks)
     apply_training_options(config, spacy_config)
-    return spacy_config, name, {}
+    return spacy_config, name, {"notes": notes}
 
 
 def apply_training_options(config: TrainConfig, spacy_config: Any) -> None:
@@ -477,16 +479,25 @@ def _overrides(config: TrainConfig) -> dict[str, dict[str, Any]]:
             if getattr(config, k) is not None}
 
 
-def apply_overrides(target: Any, overrides: dict[str, dict[str, Any]]) -> None:
+def apply_overrides(target: Any, overrides: dict[str, dict[str, Any]]) -> list[str]:
     """Merge each override block into ``target[kind]`` (a model or generator block); a renamed
-    component keeps the old settings it also declares."""
+    component keeps the old settings it also declares. Returns one line per renamed block
+    saying which settings carried over (what ``lexiloom train`` prints)."""
+    notes = []
     for kind, block in overrides.items():
         current = dict(target.get(kind) or {})
-        if block.get("name") and block["name"] != current.get("name"):
+        old_name = current.get("name")
+        if block.get("name") and block["name"] != old_name:
             current = _carried_settings(kind, block["name"], current)
+            carried = ", ".join(f"{k}={json.dumps(v)}" for k, v in current.items()
+                                if k not in block) or "none"
+            if old_name:
+                notes.append(f"{kind} {old_name} -> {block['name']}: settings carried over: "
+                             f"{carried}")
             block = _newest(kind, block)
         current.update(block)
         target[kind] = current
+    return notes
 
 
 def optimizer_block(spacy_config: Any) -> dict[str, Any]:

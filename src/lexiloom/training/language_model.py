@@ -33,6 +33,7 @@ from lexiloom.training.loop import (
     truncate_metrics,
 )
 from lexiloom.training.pipeline import build_nlp, load_pipeline
+from lexiloom.training.progress import tell
 from lexiloom.training.text_stream import ParallelStreams, carried_state_tensors, state_from_tensors
 
 OPTIMIZER_FILE, CARRIED_FILE = "optimizer.pt", "carried.safetensors"
@@ -194,6 +195,7 @@ def _device(config: TrainConfig) -> str:
 def train_language_model(cfg: TrainConfig, out: Path, *, progress: bool) -> TrainResult:
     """Train a fresh generator as ``cfg`` says (see :func:`lexiloom.training.train`)."""
     spacy_config, component, resolved = assemble(cfg)
+    tell(resolved["notes"], enabled=progress)
     device = _device(cfg)
     seeds.seed_everything(int(resolved["seed"]))
     nlp = build_nlp(spacy_config)

@@ -48,4 +48,11 @@ class Progress:
         self.stream.flush()
 
 
-__all__ = ["Progress"]
+def tell(lines: list[str], *, enabled: bool = True) -> None:
+    """Print each of ``lines`` on stderr (nothing when not ``enabled``)."""
+    report = Progress(0, enabled=enabled)
+    for line in lines:
+        report.message(line)
+
+
+__all__ = ["Progress", "tell"]
