@@ -85,6 +85,9 @@ def _reader_format(path: str, fmt: str | None) -> str | None:
 @click.option("--encoder", metavar="NAME", help="Encoder plugin, e.g. lstm, gru, rnn.")
 @click.option("--head", metavar="NAME",
               help="Head plugin, e.g. classification, sentiment, generation.")
+@click.option("--vectors", metavar="DIR",
+              help="A spaCy pipeline or vectors package (lexiloom vectors to-spacy) whose "
+                   "vectors the classifier reads beside its own embeddings.")
 @click.option("--level", type=click.Choice(LEVELS),
               help="generate: char or word level (shorthand for --tokenizer char|regex).")
 @click.option("--tokenizer", metavar="NAME",
@@ -129,7 +132,8 @@ def _reader_format(path: str, fmt: str | None) -> str | None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 def command(task: str, train_path: str | None, dev_path: str | None, out_dir: str,
             spacy_config: str | None, embedder: str | None, encoder: str | None,
-            head: str | None, level: str | None, tokenizer: str | None, bptt: int | None,
+            head: str | None, vectors: str | None, level: str | None,
+            tokenizer: str | None, bptt: int | None,
             lr_schedule: str | None, max_seconds: float | None,
             options: tuple[str, ...], multi_label: bool,
             label_map: str | None, fmt: str | None, encoding: str, epochs: int | None,
@@ -156,7 +160,7 @@ def command(task: str, train_path: str | None, dev_path: str | None, out_dir: st
         patience=patience, seed=seed, device=device, threads=threads, eval_every=eval_every,
         checkpoint_every=checkpoint_every, keep_checkpoints=keep_checkpoints,
         max_steps=max_steps, level=level, bptt=bptt, lr_schedule=lr_schedule,
-        max_seconds=max_seconds,
+        max_seconds=max_seconds, vectors=vectors,
         tokenizer={"name": tokenizer} if tokenizer else None,
     )
     names = {"embedder": embedder, "encoder": encoder, "head": head, "tokenizer": tokenizer}

@@ -11,6 +11,7 @@ from lexiloom import registry
 from lexiloom.registry import VERSION_KEY, Entry
 
 if TYPE_CHECKING:
+    import torch
     from torch import nn
 
     from lexiloom.vocab import Vocab
@@ -41,13 +42,26 @@ def spec_of(entry: Entry[Any], settings: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def build_input(vocab: Vocab, embedder: Mapping[str, Any],
-                encoder: Mapping[str, Any]) -> InputParts:
+                encoder: Mapping[str, Any], *, static_width: int = 0) -> InputParts:
     """The embedder's layer for ``vocab`` and the encoder over it (``input_size`` = the
-    embedder's ``dim``), each created from its registry."""
+    embedder's ``dim`` plus ``static_width``, the width of static vectors concatenated to the
+    embeddings), each created from its registry."""
     emb_entry, emb_settings = spec_parts("embedder", embedder)
     enc_entry, enc_settings = spec_parts("encoder", encoder)
     embedder_obj = emb_entry.create(**emb_settings)
     embedding = embedder_obj.build(vocab)
-    encoder_obj = enc_entry.create(input_size=embedder_obj.dim, **enc_settings)
+    encoder_obj = enc_entry.create(input_size=embedder_obj.dim + static_width, **enc_settings)
     return InputParts(embedding, encoder_obj, spec_of(emb_entry, emb_settings),
                       spec_of(enc_entry, enc_settings))
+
+
+def token_vectors(module: nn.Module, ids: torch.Tensor,
+                  static: torch.Tensor | None) -> torch.Tensor:
+    """What ``module``'s encoder reads: its embeddings of ``ids``, with the ``static`` vectors
+    concatenated when given, through its ``input_dropout``."""
+    import torch
+
+    vectors = module.embedding(ids)
+    if static is not None:
+        vectors = torch.cat([vectors, static.to(vectors.dtype)], dim=-1)
+    return module.input_dropout(vectors)

@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from lexiloom.errors import SettingsError
-from lexiloom.models.assembly import build_input, spec_of, spec_parts
+from lexiloom.models.assembly import build_input, spec_of, spec_parts, token_vectors
 
 if TYPE_CHECKING:
     from lexiloom.vocab import Vocab
@@ -30,6 +30,9 @@ class TextClassifierModule(nn.Module):
     ``input_dropout`` is the dropout on the token vectors entering the encoder, active only in
     training mode; its rate is spaCy's ``[training] dropout`` (the thinc model sets ``p`` at
     each update), 0 until then. The blocks' own ``dropout`` settings are separate sites.
+
+    ``static`` (batch, time, width): fixed vectors per token (spaCy's ``nlp.vocab.vectors``),
+    concatenated to the embeddings when the module was built with ``static_width``.
     """
 
     def __init__(self, embedding: nn.Module, encoder: nn.Module, head: nn.Module) -> None:
@@ -52,9 +55,10 @@ class TextClassifierModule(nn.Module):
         """Whether the labels are mutually exclusive (softmax) rather than multi-label."""
         return bool(getattr(self.head, "exclusive", True))
 
-    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor,
+                static: torch.Tensor | None = None) -> torch.Tensor:
         """Logits (batch, n_labels) for padded ``ids`` (batch, time) of true ``lengths``."""
-        out = self.encoder(self.input_dropout(self.embedding(ids)), lengths)
+        out = self.encoder(token_vectors(self, ids, static), lengths)
         if self._head_takes_final:
             return self.head(out.states, lengths, final=out.final)
         return self.head(out.states, lengths)
@@ -72,6 +76,7 @@ def build_text_classifier(
     encoder: Mapping[str, Any],
     head: Mapping[str, Any],
     exclusive: bool = True,
+    static_width: int = 0,
 ) -> TextClassifierModule:
     """A :class:`TextClassifierModule` for ``vocab`` and ``n_labels`` labels, from plugin specs.
 
@@ -79,7 +84,8 @@ def build_text_classifier(
     settings and ``.build(vocab)`` gives the input layer; the encoder gets ``input_size`` (the
     embedder's ``dim``); the head gets ``input_size`` (the encoder's ``output_size``),
     ``output_size=n_labels`` and ``exclusive`` (when the head declares that setting; a head spec
-    that sets ``exclusive`` differently is an error).
+    that sets ``exclusive`` differently is an error). ``static_width`` > 0: ``forward`` takes
+    static vectors of that width per token, concatenated to the embeddings.
 
     >>> model = build_text_classifier(vocab, 2, embedder={"name": "trainable", "dim": 32},
     ...                               encoder={"name": "gru", "hidden_size": 32},
@@ -89,7 +95,7 @@ def build_text_classifier(
         raise SettingsError(f"the number of labels must be a positive integer, not {n_labels!r}")
     if not isinstance(exclusive, bool):
         raise SettingsError(f"exclusive must be true or false, not {exclusive!r}")
-    parts = build_input(vocab, embedder, encoder)
+    parts = build_input(vocab, embedder, encoder, static_width=static_width)
     head_entry, head_settings = spec_parts("head", head)
     head_name = head_entry.name
 

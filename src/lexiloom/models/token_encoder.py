@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch import nn
 
-from lexiloom.models.assembly import build_input
+from lexiloom.models.assembly import build_input, token_vectors
 
 if TYPE_CHECKING:
     from lexiloom.vocab import Vocab
@@ -37,13 +37,14 @@ class TokenEncoderModule(nn.Module):
         """The width of each token's vector (the encoder's ``output_size``)."""
         return int(self.encoder.output_size)
 
-    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor,
+                static: torch.Tensor | None = None) -> torch.Tensor:
         """States (batch, time, output_size) for padded ``ids`` of true ``lengths``."""
-        return self.encoder(self.input_dropout(self.embedding(ids)), lengths).states
+        return self.encoder(token_vectors(self, ids, static), lengths).states
 
 
 def build_token_encoder(vocab: Vocab, *, embedder: Mapping[str, Any],
-                        encoder: Mapping[str, Any]) -> TokenEncoderModule:
+                        encoder: Mapping[str, Any], static_width: int = 0) -> TokenEncoderModule:
     """A :class:`TokenEncoderModule` for ``vocab`` from ``{"name": ..., **settings}`` blocks
     (the encoder's ``input_size`` is the embedder's ``dim``).
 
@@ -53,7 +54,7 @@ def build_token_encoder(vocab: Vocab, *, embedder: Mapping[str, Any],
     >>> module(ids, lengths).shape                                    # doctest: +SKIP
     torch.Size([batch, time, 64])
     """
-    parts = build_input(vocab, embedder, encoder)
+    parts = build_input(vocab, embedder, encoder, static_width=static_width)
     module = TokenEncoderModule(parts.embedding, parts.encoder)
     module.settings = {"embedder": parts.embedder_spec, "encoder": parts.encoder_spec}
     return module

@@ -76,6 +76,7 @@ from lexiloom.spacy.docs_to_ids import (
     check_vocab_settings,
     corpus_docs,
     docs_to_arrays,
+    static_vectors,
     vocab_form,
 )
 from lexiloom.spacy.names import ARCHITECTURE, ARCHITECTURE_V2, BLOCK_PARTS
@@ -95,6 +96,8 @@ DEFAULT_EMBEDDER: dict[str, Any] = {"name": "trainable", "dim": 100}
 DEFAULT_ENCODER: dict[str, Any] = {"name": "lstm", "hidden_size": 128}
 DEFAULT_HEAD: dict[str, Any] = {"name": "classification", "pooling": "max"}
 DEFAULT_VOCAB: dict[str, Any] = {"min_count": 1, "max_size": 50000, "attr": "norm"}
+INCLUDE_STATIC = "include_static_vectors"
+"""The spec key marking a model that reads ``nlp.vocab.vectors``."""
 
 
 register_callback()  # "lexiloom.add_requirements.v1", for [initialize.after_init] in configs
@@ -134,6 +137,7 @@ def text_classifier_v2(
     nO: int | None = None,
     vocab: dict[str, Any] = DEFAULT_VOCAB,
     vocab_corpus: str | None = None,
+    include_static_vectors: bool = False,
 ) -> Model[list[Doc], Floats2d]:
     """The text classifier of :func:`text_classifier_v1` with its sub-blocks as registered,
     versioned spaCy functions::
@@ -153,12 +157,16 @@ def text_classifier_v2(
 
     ``spacy init fill-config`` fills each block's defaults. The head's ``exclusive`` comes from
     ``exclusive_classes``. Built torch modules and saved pipelines are the same as v1's.
+    ``include_static_vectors`` (as in spaCy's own architectures) concatenates each token's
+    vector from ``nlp.vocab.vectors`` (``[initialize] vectors``, e.g. a package made by
+    ``lexiloom vectors to-spacy``) to its trainable embedding; the vectors stay fixed.
     """
     blocks = {part: as_block(value, kind, f"the {part} of {ARCHITECTURE_V2}").to_spec()
               for (part, kind), value in zip(BLOCK_PARTS, (embedder, encoder, head), strict=True)}
     spec = make_spec(exclusive_classes, blocks["embedder"], blocks["encoder"], blocks["head"],
                      vocab)
-    return _text_classifier(spec, nO, vocab_corpus)
+    return _text_classifier(with_static_vectors(spec, include_static_vectors), nO,
+                            vocab_corpus)
 
 
 def _text_classifier(spec: dict[str, Any], nO: int | None,
@@ -322,6 +330,7 @@ def _init(model: Model, X: list[Doc] | None = None, Y: Floats2d | None = None) -
     if not model.attrs["lexiloom_vocab_installed"] or vocab is None:
         vocab = initial_vocab(model, X)
         model.attrs["lexiloom_vocab"] = vocab
+    spec = static_vectors_spec(spec, X)
     module = torch_module.build_module(seeded_spec(spec), vocab, model.get_dim("nO"))
     module.lexiloom_spec = spec  # save the user's settings, not the drawn seeds
     model.layers[0].shims[0] = new_shim(module)
@@ -365,8 +374,7 @@ def _forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[Floats2d, C
     model.attrs["lexiloom_vocab"] = vocab
     if not docs:
         return model.ops.alloc2f(0, module.lexiloom_n_labels), lambda d_scores: []
-    ids, lengths = docs_to_arrays(docs, vocab, model.attrs["lexiloom_spec"]["vocab"]["attr"])
-    scores, backprop_wrapper = wrapper((ids, lengths), is_train)
+    scores, backprop_wrapper = wrapper(model_inputs(docs, module), is_train)
 
     def backprop(d_scores: Floats2d) -> list:
         backprop_wrapper(d_scores)
@@ -375,15 +383,43 @@ def _forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[Floats2d, C
     return scores, backprop
 
 
+def with_static_vectors(spec: dict[str, Any], include: bool) -> dict[str, Any]:
+    """``spec`` marked to read ``nlp.vocab.vectors`` too when ``include``."""
+    if not isinstance(include, bool):
+        raise SettingsError(f"include_static_vectors must be true or false, not {include!r}")
+    return {**spec, INCLUDE_STATIC: True} if include else spec
+
+
+def static_vectors_spec(spec: dict[str, Any], X: list[Doc] | None) -> dict[str, Any]:
+    """``spec`` with the width of the pipeline's vectors when it includes static vectors (read
+    from the docs' vocab at ``initialize``); a SettingsError when the pipeline has none."""
+    if not spec.get(INCLUDE_STATIC):
+        return spec
+    width = int(X[0].vocab.vectors.shape[1]) if X else 0
+    if not width:
+        raise SettingsError("include_static_vectors = true, but the pipeline has no vectors; "
+                            "set [initialize] vectors to a spaCy pipeline or vectors package "
+                            "(e.g. one made by 'lexiloom vectors to-spacy VECTORS DIR')")
+    return {**spec, torch_module.STATIC_WIDTH: width}
+
+
+def model_inputs(docs: list[Doc], module: Any) -> tuple[Any, ...]:
+    """The arrays ``module`` reads for ``docs``: padded ids and lengths, and the static vectors
+    when it was built with them."""
+    attr = module.lexiloom_spec["vocab"]["attr"]
+    ids, lengths = docs_to_arrays(docs, module.lexiloom_vocab, attr)
+    width = torch_module.static_width(module.lexiloom_spec)
+    return (ids, lengths, static_vectors(docs, attr, width)) if width else (ids, lengths)
+
+
 def convert_inputs(model: Model, X: Any, is_train: bool) -> tuple[ArgsKwargs, Callable]:
-    """``PyTorchWrapper_v3``'s input conversion for padded ``(ids, lengths)`` arrays (no
-    gradient flows back to ids)."""
+    """``PyTorchWrapper_v3``'s input conversion for padded ``(ids, lengths[, static])`` arrays
+    (no gradient flows back to them)."""
     import torch
 
     device = model.shims[0].device
-    ids, lengths = X
-    inputs = ArgsKwargs(args=(torch.from_numpy(ids).to(device),
-                              torch.from_numpy(lengths).to(device)), kwargs={})
+    inputs = ArgsKwargs(args=tuple(torch.from_numpy(array).to(device) for array in X),
+                        kwargs={})
     return inputs, lambda d_inputs: []
 
 

@@ -82,6 +82,24 @@ def docs_to_arrays(
     return ids, lengths
 
 
+KEY_ATTRS: dict[str, str] = {"norm": "norm", "lower": "lower", "orth": "orth"}
+"""The spaCy token attribute whose hash keys ``nlp.vocab.vectors`` under each ``vocab.attr``."""
+
+
+def static_vectors(docs: Sequence[Doc], attr: str, width: int) -> numpy.ndarray:
+    """Padded static vectors (batch, time, width) float32 from each doc's ``vocab.vectors`` (spaCy's
+    ``[initialize] vectors``), looked up by the token form ``attr`` reads; a token without a
+    vector, padding and an empty doc's single position are zeros."""
+    lengths = [max(len(doc), 1) for doc in docs]
+    out = numpy.zeros((len(docs), max(lengths, default=1), width), dtype="float32")
+    name = KEY_ATTRS[attr]
+    for i, doc in enumerate(docs):
+        if len(doc):
+            rows = doc.vocab.vectors.get_batch([getattr(token, name) for token in doc])
+            out[i, : len(doc)] = rows.get() if hasattr(rows, "get") else rows  # cupy: to host
+    return out
+
+
 def build_vocab(docs: Iterable[Doc], settings: dict[str, Any]) -> Vocab:
     """A vocabulary of ``docs``' tokens under ``settings`` (``min_count``, ``max_size``,
     ``attr``)."""

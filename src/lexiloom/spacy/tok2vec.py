@@ -46,11 +46,14 @@ from lexiloom.spacy.architectures import (
     check_embedder,
     convert_inputs,
     initial_vocab,
+    model_inputs,
     new_shim,
     seeded_spec,
+    static_vectors_spec,
+    with_static_vectors,
 )
 from lexiloom.spacy.blocks import Block, as_block
-from lexiloom.spacy.docs_to_ids import check_vocab_settings, docs_to_arrays
+from lexiloom.spacy.docs_to_ids import check_vocab_settings
 from lexiloom.spacy.names import TOK2VEC
 from lexiloom.spacy.serialize import deserialize_model, serialize_model
 from lexiloom.threads import fit_torch_threads
@@ -70,16 +73,18 @@ def tok2vec_v1(
     encoder: Block,
     vocab: dict[str, Any] = DEFAULT_VOCAB,
     vocab_corpus: str | None = None,
+    include_static_vectors: bool = False,
 ) -> Model[list[Doc], list[Floats2d]]:
     """A thinc model mapping docs to one vector per token (``(len(doc), nO)`` arrays), from a
     registered embedder and encoder (``lexiloom.TrainableEmbedder.v1``,
-    ``lexiloom.LSTMEncoder.v1``, a plugin's ...). ``vocab`` and ``vocab_corpus`` as in
-    ``lexiloom.TextClassifier.v2``."""
+    ``lexiloom.LSTMEncoder.v1``, a plugin's ...). ``vocab``, ``vocab_corpus`` and
+    ``include_static_vectors`` as in ``lexiloom.TextClassifier.v2``."""
     spec: dict[str, Any] = {
         "embedder": as_block(embedder, "embedders", f"the embedder of {TOK2VEC}").to_spec(),
         "encoder": as_block(encoder, "encoders", f"the encoder of {TOK2VEC}").to_spec(),
         "vocab": check_vocab_settings(vocab),
     }
+    spec = with_static_vectors(spec, include_static_vectors)
     check_embedder(spec["embedder"])
     encoder_entry, encoder_settings = spec_parts("encoder", spec["encoder"])
     width = int(encoder_entry.create(input_size=8, **encoder_settings).output_size)
@@ -109,6 +114,7 @@ def _init(model: Model, X: list[Doc] | None = None, Y: Any = None) -> None:
                 "the whole training corpus", SmallVocabularyWarning, stacklevel=2)
         vocab = initial_vocab(model, X)
         model.attrs["lexiloom_vocab"] = vocab
+    spec = static_vectors_spec(spec, X)
     module = torch_module.build_token_module(seeded_spec(spec), vocab)
     module.lexiloom_spec = spec  # save the user's settings, not the drawn seeds
     if module.output_size != model.get_dim("nO"):
@@ -133,9 +139,7 @@ def _forward(model: Model, docs: list[Doc], is_train: bool
     if not docs:
         return [], lambda d_outputs: []
     model.attrs["lexiloom_vocab"] = module.lexiloom_vocab
-    ids, lengths = docs_to_arrays(docs, module.lexiloom_vocab,
-                                  model.attrs["lexiloom_spec"]["vocab"]["attr"])
-    states, backprop_wrapper = wrapper((ids, lengths), is_train)
+    states, backprop_wrapper = wrapper(model_inputs(docs, module), is_train)
     sizes = [len(doc) for doc in docs]
     outputs = [states[i, :size] for i, size in enumerate(sizes)]
 

@@ -39,6 +39,7 @@ def build_module(spec: dict[str, Any], vocab: Vocab, n_labels: int,
     module = build_text_classifier(
         vocab, n_labels, embedder=dict(embedder or spec["embedder"]),
         encoder=dict(spec["encoder"]), head=dict(spec["head"]), exclusive=spec["exclusive"],
+        static_width=static_width(spec),
     )
     attach(module, spec, vocab, n_labels)
     return module
@@ -52,9 +53,20 @@ def build_token_module(spec: dict[str, Any], vocab: Vocab, n_labels: int = 0,
     from lexiloom.models.token_encoder import build_token_encoder
 
     module = build_token_encoder(vocab, embedder=dict(embedder or spec["embedder"]),
-                                 encoder=dict(spec["encoder"]))
+                                 encoder=dict(spec["encoder"]), static_width=static_width(spec))
     attach(module, spec, vocab, 0, TOKEN_ENCODER_FORMAT)
     return module
+
+
+STATIC_WIDTH = "static_vectors"
+"""The spec key of the static vectors' width: recorded by ``initialize`` from
+``nlp.vocab.vectors`` when the architecture has ``include_static_vectors``, saved with the
+module so that loading builds the same encoder input size."""
+
+
+def static_width(spec: dict[str, Any]) -> int:
+    """The width of the static vectors a module built from ``spec`` reads (0: none)."""
+    return int(spec.get(STATIC_WIDTH, 0) or 0)
 
 
 CLASSIFIER_FORMAT = "lexiloom.TextClassifier"

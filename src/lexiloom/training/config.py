@@ -138,6 +138,9 @@ class TrainConfig:
     lr_schedule: str | None = None
     warmup_steps: int | None = None
     max_seconds: float | None = None
+    vectors: str | None = None
+    """A spaCy pipeline or vectors package (``lexiloom vectors to-spacy``) whose vectors the
+    classifier reads as static input: ``[initialize] vectors`` and ``include_static_vectors``."""
 
     def validate(self) -> TrainConfig:
         """Raise :class:`~lexiloom.errors.SettingsError` for a value out of range; return self."""
@@ -175,6 +178,8 @@ class TrainConfig:
             raise bad(f"max_seconds must be a positive number, not {self.max_seconds!r}")
         if self.task == "generate" and self.multi_label:
             raise bad("multi_label does not apply to --task generate")
+        if self.task == "generate" and self.vectors:
+            raise bad("vectors (static input) applies to classifiers, not --task generate")
         if self.task != "generate" and (self.level or self.tokenizer or self.bptt
                                         or self.documents):
             raise bad("level, tokenizer, bptt and documents apply to --task generate only")
@@ -379,6 +384,16 @@ def assemble(config: TrainConfig) -> tuple[Any, str, dict[str, Any]]:
     if overrides and model.get("@architectures") not in TEXT_CLASSIFIERS:
         raise SettingsError(f"--embedder/--encoder/--head need a {ARCHITECTURE_V2} classifier, "
                             f"but component {name!r} uses {model.get('@architectures')!r}")
+    if config.vectors is not None:
+        if model.get("@architectures") != ARCHITECTURE_V2:
+            raise SettingsError(f"--vectors needs a {ARCHITECTURE_V2} classifier, but component "
+                                f"{name!r} uses {model.get('@architectures')!r}")
+        if not Path(config.vectors).is_dir():
+            raise SettingsError(f"--vectors {config.vectors}: no such directory; pass a spaCy "
+                                "pipeline or vectors package, e.g. one made by 'lexiloom "
+                                "vectors to-spacy VECTORS DIR'")
+        model["include_static_vectors"] = True
+        spacy_config.setdefault("initialize", {})["vectors"] = str(config.vectors)
     notes: list[str] = []
     if overrides:
         blocks = model_blocks(model)
