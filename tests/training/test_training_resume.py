@@ -174,3 +174,35 @@ def test_spacy_train_on_the_written_config_reproduces_the_run(tmp_path) -> None:
     assert ours.keys() == theirs.keys()
     for name in ours:
         numpy.testing.assert_allclose(ours[name], theirs[name], atol=1e-5, err_msg=name)
+
+
+def test_resume_after_the_first_epoch_keeps_a_batch_size_schedule_in_step(tmp_path) -> None:
+    """spaCy's batchers draw sizes from one schedule for the whole run; a resumed run advances a
+    fresh schedule to where it was (control: the uninterrupted run's batch sizes grow)."""
+    from lexiloom.training.config import CONFIG_DIR
+
+    text = (CONFIG_DIR / "sentiment_binary.cfg").read_text(encoding="utf-8")
+    batcher = ('[training.batcher]\n@batchers = "spacy.batch_by_sequence.v1"\nsize = 32\n'
+               'get_length = null\n')
+    assert batcher in text
+    config = tmp_path / "compounding.cfg"
+    config.write_text(text.replace(batcher, batcher.replace("size = 32\n", "") + (
+        '\n[training.batcher.size]\n@schedules = "compounding.v1"\n'
+        "start = 4\nstop = 64\ncompound = 1.2\nt = 0.0\n")), encoding="utf-8")
+    run = {**RUN, "epochs": 3, "spacy_config": str(config)}
+    del run["batch_size"]
+    full = tmp_path / "full"
+    result = train(TrainConfig(**run), out_dir=full, progress=False)
+    later = [s for s in _steps(full)[:-1]
+             if ckpt.validate(full / "checkpoints" / f"step-{s:08d}").state["batches"]["epoch"]]
+    assert later, "no checkpoint after the first epoch"
+    part = tmp_path / "part"
+    shutil.copytree(full, part)
+    shutil.rmtree(part / "model-last")
+    for step in _steps(part):
+        if step > later[0]:
+            shutil.rmtree(part / "checkpoints" / f"step-{step:08d}")
+    resumed = train(TrainConfig(**run), out_dir=part, resume=True, progress=False)
+    assert resumed.resumed_from == later[0] and resumed.steps == result.steps
+    assert _weights(part) == _weights(full)
+    assert _metrics(part) == _metrics(full)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy
+import pytest
+import spacy
 from conftest import TINY
 
 from lexiloom.spacy.architectures import get_module
@@ -58,3 +60,94 @@ def test_use_averages_saves_averaged_weights(tmp_path):
     plain = trained_weights(tmp_path, "plain", seed=2)
     with_averages = trained_weights(tmp_path, "averaged", averaged, seed=2)
     assert not same(plain, with_averages)
+
+
+def test_config_loop_settings_stay_unless_given(tmp_path) -> None:
+    from lexiloom.training.config import assemble
+
+    path = config_with(tmp_path, "loop", "[paths]\n",
+                       "[lexiloom]\ncheckpoint_every = 400\nkeep_checkpoints = 7\n\n[paths]\n")
+    spacy_config, _, _ = assemble(TrainConfig(train="x", dev="y", spacy_config=path))
+    assert spacy_config["lexiloom"]["keep_checkpoints"] == 7
+    assert spacy_config["lexiloom"]["checkpoint_every"] == 400
+    mine, _, _ = assemble(TrainConfig(train="x", dev="y", spacy_config=path, keep_checkpoints=3))
+    assert mine["lexiloom"]["keep_checkpoints"] == 3
+
+
+def test_checkpoint_every_off_the_evaluation_grid_is_refused_before_training(tmp_path) -> None:
+    from lexiloom.errors import SettingsError
+    from lexiloom.training.config import assemble
+
+    with pytest.raises(SettingsError, match="multiple of eval_frequency"):
+        assemble(TrainConfig(train="x", dev="y", eval_every=10, checkpoint_every=15))
+
+
+def test_sgd_without_a_configured_learn_rate_gets_the_default() -> None:
+    from lexiloom.training.config import FALLBACKS, apply_training_options
+
+    config: dict = {}
+    apply_training_options(TrainConfig(train="x", dev="y", optimizer="sgd"), config)
+    assert config["training"]["optimizer"] == {"@optimizers": "SGD.v1",
+                                               "learn_rate": FALLBACKS["lr"]}
+
+
+@spacy.registry.callbacks("lexiloom_test.mark_before_init.v1")
+def _mark_before_init():
+    def mark(nlp):
+        nlp.meta["lexiloom_test_marked"] = True
+        return nlp
+    return mark
+
+
+@spacy.registry.callbacks("lexiloom_test.describe_before_to_disk.v1")
+def _describe_before_to_disk():
+    def describe(nlp):
+        nlp.meta["description"] = "saved through before_to_disk"
+        return nlp
+    return describe
+
+
+def test_a_configs_own_callbacks_run_and_the_vocabulary_still_covers_the_corpus(tmp_path):
+    plain = tmp_path / "plain"
+    train(TrainConfig(train="topics/train", dev="topics/dev", max_steps=1, **TINY),
+          out_dir=plain, progress=False)
+    path = config_with(tmp_path, "callbacks", "before_init = null",
+                       'before_init = {"@callbacks":"lexiloom_test.mark_before_init.v1"}')
+    text = Path(path).read_text(encoding="utf-8").replace(
+        "before_to_disk = null",
+        'before_to_disk = {"@callbacks":"lexiloom_test.describe_before_to_disk.v1"}')
+    Path(path).write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    train(TrainConfig(train="topics/train", dev="topics/dev", max_steps=1, spacy_config=path,
+                      **TINY), out_dir=out, progress=False)
+    nlp = load_pipeline(out / "model-last")
+    assert nlp.meta.get("lexiloom_test_marked") is True
+    assert nlp.meta["description"] == "saved through before_to_disk"
+
+    def vocab_size(model_dir: Path) -> int:
+        module = get_module(load_pipeline(model_dir).get_pipe("textcat").model)
+        return len(module.lexiloom_vocab)
+
+    assert vocab_size(out / "model-last") == vocab_size(plain / "model-last") > 100
+
+
+def test_a_checkpoint_of_the_old_loop_is_refused_with_a_clear_error(tmp_path):
+    from lexiloom.errors import ModelFileError
+    from lexiloom.training import checkpoint
+
+    out = tmp_path / "out"
+    train(TrainConfig(train="topics/train", dev="topics/dev", max_steps=1, **TINY),
+          out_dir=out, progress=False)
+    checkpoint.save(out / "checkpoints", 99, load_pipeline(out / "model-last"),
+                    lambda folder: None, {"epoch": 0, "position": 3}, keep=5)
+    with pytest.raises(ModelFileError, match="older lexiloom"):
+        train(None, out_dir=out, resume=True, progress=False)
+
+
+def test_a_time_budget_spent_at_step_zero_leaves_the_config_unpinned(tmp_path):
+    from lexiloom.training.spacy_loop import pin_max_steps
+
+    path = Path(config_with(tmp_path, "pin", "max_steps = 4000", "max_steps = 4000"))
+    before = path.read_text(encoding="utf-8")
+    assert pin_max_steps(path, 0) is False and path.read_text(encoding="utf-8") == before
+    assert pin_max_steps(path, 5) is True and "max_steps = 5" in path.read_text("utf-8")

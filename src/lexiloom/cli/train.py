@@ -120,12 +120,14 @@ def _reader_format(path: str, fmt: str | None) -> str | None:
 @click.option("--eval-every", type=int,
               help="Evaluate every N steps (default: the config's eval_frequency; generate: 0 "
                    "means at each epoch's end).")
-@click.option("--checkpoint-every", type=int, default=0, show_default=True,
+@click.option("--checkpoint-every", type=int,
               help="Checkpoint every N steps (0: at each evaluation; classifiers: a multiple "
                    "of --eval-every).")
-@click.option("--keep-checkpoints", type=int, default=2, show_default=True,
-              help="How many checkpoints to keep.")
-@click.option("--max-steps", type=int, help="Stop after this many steps.")
+@click.option("--keep-checkpoints", type=int,
+              help="How many checkpoints to keep (default: the config's, else 2).")
+@click.option("--max-steps", type=int,
+              help="Stop after step N (classifiers count as spaCy does, from 0: N + 1 updates; "
+                   "generate: N updates).")
 @click.option("--resume", is_flag=True,
               help="Continue from the newest valid checkpoint in DIR with its saved settings.")
 @click.option("--quiet", is_flag=True, help="No progress output on stderr.")
@@ -140,7 +142,8 @@ def command(task: str, train_path: str | None, dev_path: str | None, out_dir: st
             batch_size: int | None, lr: float | None, optimizer: str | None,
             dropout: float | None,
             patience: int | None, seed: int | None, device: str, threads: int | None,
-            eval_every: int | None, checkpoint_every: int, keep_checkpoints: int,
+            eval_every: int | None, checkpoint_every: int | None,
+            keep_checkpoints: int | None,
             max_steps: int | None, resume: bool, quiet: bool, as_json: bool) -> None:
     """Train a text classifier, sentiment model or language model as a spaCy pipeline.
 

@@ -94,12 +94,18 @@ def labelled_corpus_v1(path: str, format: str | None = None, encoding: str = "ut
                                 limit=limit)
 
 
-def make_vocab_from_corpus() -> Callable[[Language], Language]:
+def make_vocab_from_corpus(
+    then: Callable[[Language], Language] | None = None,
+) -> Callable[[Language], Language]:
     """``lexiloom.vocab_from_corpus.v1``: a ``before_init`` callback that reads the training
     corpus (``[training] train_corpus``) once and installs, in every lexiloom text classifier
     not yet initialized, the vocabulary built from all of it (``initialize`` alone sees 10
-    examples). Classifiers loaded from another pipeline (``source``) keep theirs."""
+    examples). Classifiers loaded from another pipeline (``source``) keep theirs. ``then`` is
+    another ``before_init`` callback to run first (``[initialize.before_init.then]``), so a
+    config's own callback is kept."""
     def install(nlp: Language) -> Language:
+        if then is not None:
+            nlp = then(nlp)
         from spacy.util import resolve_dot_names
 
         from lexiloom.spacy.architectures import build_vocab_for, get_module, set_vocab

@@ -21,7 +21,7 @@ from lexiloom.spacy.names import CORPUS_READER, VOCAB_CALLBACK
 from lexiloom.threads import use_threads
 from lexiloom.training import checkpoint, spacy_loop
 from lexiloom.training.classifier_scores import score_classifier
-from lexiloom.training.config import TrainConfig, assemble, load_label_map
+from lexiloom.training.config import TrainConfig, assemble, classifier_name, load_label_map
 from lexiloom.training.loop import CHECKPOINTS, TrainResult, start_run
 from lexiloom.training.pipeline import BEST, load_pipeline, register_factories
 from lexiloom.training.progress import tell
@@ -40,8 +40,9 @@ def as_config(config: TrainConfig | dict[str, Any] | str | os.PathLike[str]) -> 
 
 def set_corpora(spacy_config: Any, config: TrainConfig, labels: list[str]) -> None:
     """Point ``[corpora]`` at ``config``'s train and dev corpora through ``lexiloom.Corpus.v1``
-    (``cats`` over ``labels``), and build the classifier's vocabulary from the whole training
-    corpus (``lexiloom.vocab_from_corpus.v1``) unless the config has its own ``before_init``."""
+    (``cats`` over ``labels``; the config's own ``[corpora]`` are replaced), and build the
+    classifier's vocabulary from the whole training corpus (``lexiloom.vocab_from_corpus.v1``,
+    running a config's own ``before_init`` callback first)."""
     paths = spacy_config.setdefault("paths", {})
     paths.update({"train": config.train, "dev": config.dev})
     reader = {"@readers": CORPUS_READER, "format": config.format, "encoding": config.encoding,
@@ -52,8 +53,10 @@ def set_corpora(spacy_config: Any, config: TrainConfig, labels: list[str]) -> No
     training = spacy_config.setdefault("training", {})
     training.update({"train_corpus": "corpora.train", "dev_corpus": "corpora.dev"})
     initialize = spacy_config.setdefault("initialize", {})
-    if not initialize.get("before_init"):
-        initialize["before_init"] = {"@callbacks": VOCAB_CALLBACK}
+    before = initialize.get("before_init")
+    if not before or before.get("@callbacks") != VOCAB_CALLBACK:
+        initialize["before_init"] = {"@callbacks": VOCAB_CALLBACK,
+                                     **({"then": before} if before else {})}
 
 
 def initialize_pipeline(spacy_config: Any) -> Any:
@@ -141,9 +144,12 @@ def _resume(found: checkpoint.Checkpoint, out: Path, progress: bool) -> TrainRes
         from lexiloom.training.language_model import resume_language_model
 
         return resume_language_model(found, cfg, out, progress=progress)
-    _, component, _ = assemble(cfg)
+    if "loop" not in found.state:
+        raise ModelFileError(f"{found.path}: a checkpoint of an older lexiloom's training loop, "
+                             "which this version cannot continue; start again without --resume")
     _set_device(cfg)
     nlp = load_pipeline(found.model_dir)
+    component = classifier_name(nlp.config)
     result = spacy_loop.run(nlp, out, resume_from=found, progress=progress)
     return _with_scores(result, component, _read_corpora(cfg)[1])
 

@@ -5,9 +5,11 @@ the task's default under ``configs/`` (the files the benchmark uses, so a user w
 model flags trains the benchmark's model). ``embedder``/``encoder``/``head`` override the
 classifier's ``lexiloom.TextClassifier.v1`` blocks: settings are merged into the block, and
 when a block is renamed (``--encoder gru`` over an ``lstm`` block) the old settings the new
-component also declares are kept. Training settings left at ``None`` (epochs,
-batch size, learning rate, seed, dropout, patience) come from the spaCy config's ``[training]``
-section, then from :data:`FALLBACKS`.
+component also declares are kept (and a note says which). For classifiers the training options
+that are set are written into the spaCy config's ``[training]`` and ``[lexiloom]`` sections
+(:func:`apply_training_options`) and spaCy resolves the rest; for the generator, settings left
+at ``None`` come from the config's ``[training]`` section, then from :data:`FALLBACKS`
+(:func:`resolve_training`).
 """
 
 from __future__ import annotations
@@ -100,10 +102,13 @@ class TrainConfig:
     ``train``/``dev``: corpus paths (anything :func:`lexiloom.corpora.read_corpus` reads, also a
     bundled ``NAME/SPLIT``), read with ``format``, ``encoding`` and ``reader`` settings;
     ``label_map`` maps raw labels to names (a dict or a JSON file). ``eval_every``: evaluate on
-    dev every N steps (0: at each epoch's end). ``epochs`` and ``max_steps`` both bound training
-    (whichever ends first). ``checkpoint_every``: checkpoint every N steps
-    (0: at each evaluation). ``patience``: stop after this many evaluations without a better dev
-    score (0: never stop early). ``keep_checkpoints``: how many checkpoints to keep.
+    dev every N steps (generate: 0 means at each epoch's end). ``epochs`` and ``max_steps``
+    both bound training (whichever ends first; classifiers count steps as spaCy does, from 0).
+    ``checkpoint_every``: checkpoint every N steps (0: at each evaluation; classifiers: a
+    multiple of ``eval_every``). ``patience``: stop after this many evaluations without a
+    better dev score (0: never stop early). ``keep_checkpoints``: how many checkpoints to keep
+    (default 2). A setting left ``None`` comes from the spaCy config (classifiers: spaCy fills
+    what the config lacks; generate: then :data:`FALLBACKS`).
     """
 
     train: str = ""
@@ -128,8 +133,8 @@ class TrainConfig:
     device: str = "cpu"
     threads: int | None = None
     eval_every: int | None = None
-    checkpoint_every: int = 0
-    keep_checkpoints: int = 2
+    checkpoint_every: int | None = None
+    keep_checkpoints: int | None = None
     max_steps: int | None = None
     level: str | None = None
     tokenizer: dict[str, Any] | None = None
@@ -433,6 +438,7 @@ def apply_training_options(config: TrainConfig, spacy_config: Any) -> None:
     optimizer = dict(training.get("optimizer") or {})
     if config.optimizer is not None:
         optimizer = optimizer_section(config.optimizer, optimizer)
+        optimizer.setdefault("learn_rate", FALLBACKS["lr"])
     if config.lr is not None:
         optimizer["learn_rate"] = config.lr
     if optimizer:
@@ -440,8 +446,16 @@ def apply_training_options(config: TrainConfig, spacy_config: Any) -> None:
     section = {**LOOP_DEFAULTS, **dict(spacy_config.get(LEXILOOM_SECTION, {}) or {})}
     if config.max_seconds is not None:
         section["max_seconds"] = config.max_seconds
-    section["checkpoint_every"] = config.checkpoint_every
-    section["keep_checkpoints"] = config.keep_checkpoints
+    for key in ("checkpoint_every", "keep_checkpoints"):
+        if getattr(config, key) is not None:
+            section[key] = getattr(config, key)
+    frequency = training.get("eval_frequency", 200)
+    every = section["checkpoint_every"]
+    if isinstance(every, int) and isinstance(frequency, int) and every % frequency:
+        raise SettingsError(f"checkpoint_every ({every}) must be a multiple of eval_frequency "
+                            f"({frequency}), so a resumed run evaluates at the same steps; "
+                            f"use {max(every - every % frequency, frequency)} (or 0: at each "
+                            "evaluation)")
     spacy_config[LEXILOOM_SECTION] = {key: section[key] for key in LOOP_DEFAULTS}
 
 

@@ -215,8 +215,8 @@ def train_language_model(cfg: TrainConfig, out: Path, *, progress: bool) -> Trai
                                      spacy_config)
     start_run(out, cfg.to_dict(), nlp.config.to_str())
     settings = {**resolved, "grad_clip": _grad_clip(spacy_config),
-                "checkpoint_every": cfg.checkpoint_every,
-                "keep_checkpoints": cfg.keep_checkpoints}
+                "checkpoint_every": cfg.checkpoint_every or 0,
+                "keep_checkpoints": 2 if cfg.keep_checkpoints is None else cfg.keep_checkpoints}
     trainer = LanguageModelTrainer(nlp, component, optimizer, streams, dev_ids, settings, out,
                                    progress=progress, device=device)
     trainer.progress.message(f"{streams.tokens:,} training tokens in {streams.batch} streams, "

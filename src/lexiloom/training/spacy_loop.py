@@ -33,8 +33,11 @@ Steps are numbered as spaCy numbers them: the first update is step 0, the run en
 
 from __future__ import annotations
 
+import functools
+import io
 import json
 import random
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -50,20 +53,49 @@ from lexiloom.training.pipeline import BEST, LAST, save_pipeline
 from lexiloom.training.progress import Progress
 
 
+class CountedSizes:
+    """A batch-size schedule (a generator of sizes) that counts the sizes drawn from it."""
+
+    def __init__(self, sizes: Iterable[Any]) -> None:
+        self._sizes = iter(sizes)
+        self.drawn = 0
+
+    def __iter__(self) -> CountedSizes:
+        return self
+
+    def __next__(self) -> Any:
+        value = next(self._sizes)
+        self.drawn += 1
+        return value
+
+
 class ResumableBatches:
     """spaCy's ``create_train_batches``, able to start at a recorded position.
 
     As spaCy's: the corpus is read into a list once (``max_epochs >= 0``) and shuffled in place
     with Python's global ``random`` at the start of every epoch (or re-read each epoch when
     ``max_epochs < 0``); ``batcher`` groups each epoch's examples. :attr:`position` is where the
-    batch yielded last came from: ``{"epoch", "batch", "order"}``, the epoch's example order as
-    indices into the corpus list. Started from such a position, it yields that batch first,
-    without shuffling that epoch again.
+    batch yielded last came from: ``{"epoch", "batch", "order", "sizes"}``, the epoch's example
+    order as indices into the corpus list and how many sizes a batch-size schedule had given
+    before the epoch. Started from such a position, it yields that batch first, without
+    shuffling that epoch again, its size schedule advanced to where it was. (A spaCy batcher's
+    size schedule is one generator for the whole run; a batcher that is not a
+    ``functools.partial`` with a ``size`` keyword, as spaCy's are, resumes exactly only within
+    the first epoch if it keeps state of its own.)
     """
 
     def __init__(self, nlp: Any, corpus: Callable[[Any], Iterable[Any]],
                  batcher: Callable[[Iterable[Any]], Iterable[list[Any]]], max_epochs: int,
                  start: dict[str, Any] | None = None) -> None:
+        self.sizes: CountedSizes | None = None
+        size = getattr(batcher, "keywords", {}).get("size")
+        if isinstance(batcher, functools.partial) and size is not None \
+                and not isinstance(size, int | float):
+            self.sizes = CountedSizes(size)
+            batcher = functools.partial(batcher.func, *batcher.args,
+                                        **{**batcher.keywords, "size": self.sizes})
+            for _ in range(int((start or {}).get("sizes") or 0)):
+                next(self.sizes)
         self.nlp, self.corpus, self.batcher, self.max_epochs = nlp, corpus, batcher, max_epochs
         self.start = start
         self.position: dict[str, Any] = {}
@@ -89,10 +121,11 @@ class ResumableBatches:
             else:
                 epoch_examples = self.corpus(self.nlp)
             skip = int(start["batch"]) if resuming else 0
+            sizes = self.sizes.drawn if self.sizes else None  # before this epoch's batches
             for number, batch in enumerate(self.batcher(epoch_examples)):
                 if number < skip:
                     continue
-                self.position = {"epoch": epoch, "batch": number,
+                self.position = {"epoch": epoch, "batch": number, "sizes": sizes,
                                  "order": order if self.max_epochs >= 0 else None}
                 yield epoch, batch
             start = None
@@ -100,7 +133,7 @@ class ResumableBatches:
 
 
 @dataclass
-class LoopState:
+class RunState:
     """What a checkpoint records besides the model and the optimizer."""
 
     best_score: float | None = None
@@ -129,23 +162,31 @@ def run(nlp: Any, out_dir: Path, *, resume_from: checkpoint.Checkpoint | None = 
     the pipeline loaded from it)."""
     from spacy import registry
     from spacy.schemas import ConfigSchemaTraining
-    from spacy.training.loop import create_evaluation_callback, train_while_improving, update_meta
+    from spacy.training.loop import (
+        create_before_to_disk_callback,
+        create_evaluation_callback,
+        train_while_improving,
+        update_meta,
+    )
     from spacy.util import resolve_dot_names
-    from thinc.api import fix_random_seed
+    from thinc.api import NumpyOps, fix_random_seed, get_current_ops, set_gpu_allocator
 
     began = time.perf_counter()
     config = nlp.config.interpolate()
     settings = LoopSettings.from_config(config)
+    allocator = config["training"]["gpu_allocator"]
+    if allocator and not isinstance(get_current_ops(), NumpyOps):
+        set_gpu_allocator(allocator)
     T = registry.resolve(config["training"], schema=ConfigSchemaTraining)
     frequency = int(T["eval_frequency"])
     every = settings.checkpoint_every or frequency
     if every % frequency:
         raise SettingsError(f"checkpoint_every ({every}) must be a multiple of eval_frequency "
-                            f"({frequency}), so a resumed run evaluates at the same steps; "
-                            f"use {every - every % frequency or frequency}")
+                            f"({frequency}), so a resumed run evaluates at the same steps")
+    before_to_disk = create_before_to_disk_callback(T["before_to_disk"])
     saved = dict(resume_from.state) if resume_from else {}
-    state = LoopState(**{k: v for k, v in saved.get("loop", {}).items()
-                         if k in LoopState.__dataclass_fields__})
+    state = RunState(**{k: v for k, v in saved.get("loop", {}).items()
+                         if k in RunState.__dataclass_fields__})
     if state.finished:
         return _result(out_dir, state, T, resumed_from=resume_from.step if resume_from else None,
                        seconds=time.perf_counter() - began)
@@ -191,11 +232,15 @@ def run(nlp: Any, out_dir: Path, *, resume_from: checkpoint.Checkpoint | None = 
             with nlp.select_pipes(disable=frozen):
                 update_meta(T, nlp, info)
             with nlp.use_params(optimizer.averages):
-                save_pipeline(nlp, out_dir / BEST)
-        _record(out_dir, report, step, state, losses, info)
+                save_pipeline(before_to_disk(nlp), out_dir / BEST)
+        _record(out_dir, step, state, losses, info)
+        log_step({**info, "step": step})
         state.loss_steps = 0
 
     evaluate = create_evaluation_callback(nlp, dev_corpus, T["score_weights"])
+    logged = sys.stderr if progress else io.StringIO()  # stdout stays free for --json
+    with nlp.select_pipes(disable=frozen):
+        log_step, finalize_logger = T["logger"](nlp, logged, logged)
     if resume_from is not None:
         seeds.restore(saved["rng"])
     steps = train_while_improving(
@@ -205,47 +250,57 @@ def run(nlp: Any, out_dir: Path, *, resume_from: checkpoint.Checkpoint | None = 
         before_update=before_update)
     seen: dict[str, float] = {}
     stopped_by_time = False
-    for batch, info, _ in steps:
-        step = offset + int(info["step"])
-        state.last_step, state.epoch = step, int(info["epoch"])
-        for name, value in info["losses"].items():
-            losses[name] = losses.get(name, 0.0) + value - seen.get(name, 0.0)
-        seen = dict(info["losses"])
-        state.loss_steps += 1
-        state.docs += len(batch)
-        report.update(step + 1, state.epoch, sum(losses.values()) / state.loss_steps, len(batch))
-        if info["score"] is not None:
-            evaluated(step, info)
-            losses, seen = {}, {}
-        if T["patience"] and state.best_step is not None \
-                and step - state.best_step >= int(T["patience"]):
-            state.stopped_early = True
-            break
-        if T["max_steps"] and step >= int(T["max_steps"]):
-            break
-        if settings.max_seconds and elapsed() >= settings.max_seconds:
-            stopped_by_time = True
-            break
-    if state.loss_steps:  # the last steps were not evaluated: evaluate the final model too
-        with nlp.use_params(optimizer.averages):
-            score, other_scores = evaluate()
-        evaluated(state.last_step, {"score": score, "other_scores": other_scores,
-                                    "losses": losses})
-        losses = {}
+    try:
+        for batch, info, _ in steps:
+            step = offset + int(info["step"])
+            state.last_step, state.epoch = step, int(info["epoch"])
+            for name, value in info["losses"].items():
+                losses[name] = losses.get(name, 0.0) + value - seen.get(name, 0.0)
+            seen = dict(info["losses"])
+            state.loss_steps += 1
+            state.docs += len(batch)
+            report.update(step + 1, state.epoch, sum(losses.values()) / state.loss_steps,
+                          len(batch))
+            if info["score"] is not None:
+                evaluated(step, info)
+                losses, seen = {}, {}
+            else:
+                log_step(None)
+            if T["patience"] and state.best_step is not None \
+                    and step - state.best_step >= int(T["patience"]):
+                state.stopped_early = True
+                break
+            if T["max_steps"] and step >= int(T["max_steps"]):
+                break
+            if settings.max_seconds and elapsed() >= settings.max_seconds:
+                stopped_by_time = True
+                break
+        if state.loss_steps:  # the last steps were not evaluated: evaluate the final model too
+            with nlp.use_params(optimizer.averages):
+                score, other_scores = evaluate()
+            evaluated(state.last_step, {
+                "epoch": state.epoch, "step": state.last_step, "score": score,
+                "other_scores": other_scores, "losses": losses, "checkpoints": [],
+                "seconds": int(elapsed()), "words": 0})
+            losses = {}
+    finally:
+        finalize_logger()
     state.seconds, state.losses, state.finished = elapsed(), losses, True
     with nlp.use_params(optimizer.averages):
-        save_pipeline(nlp, out_dir / LAST)
+        save_pipeline(before_to_disk(nlp), out_dir / LAST)
     if stopped_by_time:
-        pin_max_steps(out_dir / "config.cfg", state.last_step)
+        pinned = pin_max_steps(out_dir / "config.cfg", state.last_step)
         report.message(f"stopped after step {state.last_step}: the time budget "
-                       f"(max_seconds = {settings.max_seconds}) is spent")
+                       f"(max_seconds = {settings.max_seconds}) is spent; " +
+                       ("config.cfg now ends the run there (max_steps)" if pinned else
+                        "config.cfg cannot pin a run that ended at step 0"))
     _save_checkpoint(out_dir, state.last_step + 1, nlp, optimizer, state, batches.position,
                      settings.keep_checkpoints)
     return _result(out_dir, state, T, resumed_from=offset or None,
                    seconds=time.perf_counter() - began)
 
 
-def _save_checkpoint(out_dir: Path, step: int, nlp: Any, optimizer: Any, state: LoopState,
+def _save_checkpoint(out_dir: Path, step: int, nlp: Any, optimizer: Any, state: RunState,
                      position: dict[str, Any], keep: int) -> None:
     checkpoint.save(out_dir / CHECKPOINTS, step, nlp,
                     checkpoint.thinc_optimizer_writer(optimizer, nlp),
@@ -253,8 +308,9 @@ def _save_checkpoint(out_dir: Path, step: int, nlp: Any, optimizer: Any, state: 
                     keep=keep)
 
 
-def _record(out_dir: Path, report: Progress, step: int, state: LoopState,
-            losses: dict[str, float], info: dict[str, Any]) -> None:
+def _record(out_dir: Path, step: int, state: RunState, losses: dict[str, float],
+            info: dict[str, Any]) -> None:
+    """Append the evaluation after ``step`` to ``metrics.jsonl``."""
     scores = {k: v for k, v in (info["other_scores"] or {}).items()
               if isinstance(v, int | float) and not isinstance(v, bool) and k != "speed"}
     record = {"step": step, "epoch": state.epoch + 1,
@@ -263,12 +319,9 @@ def _record(out_dir: Path, report: Progress, step: int, state: LoopState,
               "best_step": state.best_step, **scores}
     with open(out_dir / METRICS, "a", encoding="utf-8") as fh:
         fh.write(json.dumps(record) + "\n")
-    report.message(f"step {step} epoch {state.epoch + 1}: loss {record['loss']:.4f} dev "
-                   f"{info['score']:.4f} (best {state.best_score:.4f} at step "
-                   f"{state.best_step})")
 
 
-def _result(out_dir: Path, state: LoopState, T: dict[str, Any], *, resumed_from: int | None,
+def _result(out_dir: Path, state: RunState, T: dict[str, Any], *, resumed_from: int | None,
             seconds: float) -> TrainResult:
     history = []
     if (out_dir / METRICS).is_file():
@@ -281,14 +334,18 @@ def _result(out_dir: Path, state: LoopState, T: dict[str, Any], *, resumed_from:
                        metric=main_metric(dict(T["score_weights"])), history=history)
 
 
-def pin_max_steps(path: Path, last_step: int) -> None:
-    """Rewrite the config at ``path`` to end after ``last_step`` without a time budget."""
+def pin_max_steps(path: Path, last_step: int) -> bool:
+    """Rewrite the config at ``path`` to end after ``last_step`` without a time budget; False
+    (nothing written) for step 0, which spaCy's ``max_steps = 0`` ("no limit") cannot say."""
     from thinc.api import Config
 
+    if last_step < 1:
+        return False
     config = Config().from_disk(path, interpolate=False)
     config["training"]["max_steps"] = last_step
     config.setdefault(LEXILOOM_SECTION, {})["max_seconds"] = None
     atomic.write_text(path, config.to_str())
+    return True
 
 
 __all__ = ["ResumableBatches", "main_metric", "pin_max_steps", "run"]
