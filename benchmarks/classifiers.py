@@ -318,8 +318,9 @@ def make_vectors(root: Path, out: Path, *, dim: int = 100, epochs: int = 5,
 
 def _norms(doc: Any) -> list[str]:
     """Token norms without whitespace (a few spaCy norms, e.g. of "S.C.", contain spaces and
-    cannot be words of a word2vec file)."""
-    return [t.norm_ for t in doc if not t.is_space and not any(c.isspace() for c in t.norm_)]
+    cannot be words of a word2vec file) and without empty ones."""
+    return [t.norm_ for t in doc
+            if t.norm_ and not t.is_space and not any(c.isspace() for c in t.norm_)]
 
 
 RUNNERS: dict[str, Callable[[Dataset, int, Path, Any], Run]] = {

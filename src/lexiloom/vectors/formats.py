@@ -72,6 +72,14 @@ def normalize_format(name: str) -> str:
             f"(binary), glove") from None
 
 
+def format_for_path(path: str | os.PathLike[str]) -> str:
+    """The format a file at ``path`` is written in when none is given: word2vec binary for
+    ``.bin`` (or ``.bin.gz``), as :func:`detect_format` reads it, else word2vec text."""
+    path = Path(path)
+    stem = path.with_suffix("") if path.suffix.lower() == ".gz" else path
+    return WORD2VEC_BINARY if stem.suffix == ".bin" else WORD2VEC
+
+
 def detect_format(path: str | os.PathLike[str]) -> str:
     """Guess the format of ``path``.
 
@@ -79,8 +87,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     or binary when the bytes after the header are not text); anything else → GloVe.
     """
     path = Path(path)
-    stem = path.with_suffix("") if path.suffix.lower() == ".gz" else path
-    if stem.suffix == ".bin":
+    if format_for_path(path) == WORD2VEC_BINARY:
         return WORD2VEC_BINARY
     with _open_binary(path) as fh:
         try:

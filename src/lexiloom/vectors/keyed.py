@@ -237,10 +237,13 @@ class KeyedVectors:
                                    case_insensitive=case_insensitive)
 
     # -- files -------------------------------------------------------------------------------
-    def save(self, path: str | os.PathLike[str], format: str = "word2vec") -> None:
+    def save(self, path: str | os.PathLike[str], format: str | None = None) -> None:
         """Write the vectors atomically as ``"word2vec"`` text, ``"word2vec-binary"`` or
-        ``"glove"`` (gzip-compressed when ``path`` ends in ``.gz``)."""
-        formats.write_vectors(path, self.index_to_key, self.vectors, format)
+        ``"glove"`` (gzip-compressed when ``path`` ends in ``.gz``). Without ``format``, a
+        ``.bin`` (``.bin.gz``) path gets word2vec binary and any other word2vec text, so
+        :meth:`load` reads the file back by the same rule."""
+        formats.write_vectors(path, self.index_to_key, self.vectors,
+                              format or formats.format_for_path(path))
 
     @classmethod
     def load(
