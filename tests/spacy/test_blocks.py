@@ -20,7 +20,6 @@ from lexiloom.spacy.architectures import text_classifier_v2
 from lexiloom.spacy.blocks import Block, block_section, spec_of_section
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
-CLASSIFIER_CONFIGS = ["sentiment_binary.cfg", "topics_multiclass.cfg", "multilabel.cfg"]
 
 MINIMAL = """
 [nlp]
@@ -86,7 +85,7 @@ def test_fill_config_writes_a_lexiloom_encoders_defaults(tmp_path):
     assert _model_section(filled)["head"]["pooling"] == "max"
 
 
-@pytest.mark.parametrize("name", CLASSIFIER_CONFIGS)
+@pytest.mark.parametrize("name", sorted(p.name for p in CONFIGS.glob("*.cfg")))
 def test_spacy_debug_config_passes_on_a_shipped_config(name, tmp_path):
     from spacy.tokens import DocBin
 
