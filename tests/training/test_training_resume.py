@@ -206,3 +206,26 @@ def test_resume_after_the_first_epoch_keeps_a_batch_size_schedule_in_step(tmp_pa
     assert resumed.resumed_from == later[0] and resumed.steps == result.steps
     assert _weights(part) == _weights(full)
     assert _metrics(part) == _metrics(full)
+
+
+def test_resume_takes_threads_from_the_caller_and_caps_a_saved_count(tmp_path, monkeypatch):
+    """A run saved with more threads than this machine has resumes on the usable cores, and a
+    caller's --threads wins (the old behaviour: an error naming --threads, which resume
+    ignored)."""
+    import torch
+
+    from lexiloom import threads
+    from lexiloom.training import api
+
+    out = tmp_path / "out"
+    train(TrainConfig(**{**RUN, "epochs": 1}), out_dir=out, progress=False)
+    saved = json.loads((out / api.TRAINING_JSON).read_text("utf-8"))
+    (out / api.TRAINING_JSON).write_text(json.dumps({**saved, "threads": 64}), "utf-8")
+    for step in _steps(out)[1:]:
+        shutil.rmtree(out / "checkpoints" / f"step-{step:08d}")
+    monkeypatch.setattr(api, "usable_cores", lambda: 1)
+    monkeypatch.setattr(threads, "usable_cores", lambda: 1)
+    train(None, out_dir=out, resume=True, progress=False)
+    assert torch.get_num_threads() == 1
+    train(TrainConfig(threads=1), out_dir=out, resume=True, progress=False)
+    assert torch.get_num_threads() == 1

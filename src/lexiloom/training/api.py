@@ -18,7 +18,7 @@ from typing import Any
 from lexiloom.corpora.labelled import check_labels, read_labelled
 from lexiloom.errors import LexiloomError, ModelFileError, SettingsError
 from lexiloom.spacy.names import CORPUS_READER, VOCAB_CALLBACK
-from lexiloom.threads import use_threads
+from lexiloom.threads import usable_cores, use_threads
 from lexiloom.training import checkpoint, spacy_loop
 from lexiloom.training.classifier_scores import score_classifier
 from lexiloom.training.config import TrainConfig, assemble, classifier_name, load_label_map
@@ -98,8 +98,10 @@ def train(
     describes and write it under ``out_dir``.
 
     With ``resume=True`` training continues from the newest valid checkpoint in
-    ``out_dir/checkpoints`` with the settings saved in ``out_dir`` (``config`` is ignored and
-    may be ``None``); it ends at the same step, with the same weights, as an uninterrupted run.
+    ``out_dir/checkpoints`` with the settings saved in ``out_dir`` (``config`` may be ``None``;
+    of a given one only ``threads`` applies, and a saved thread count above this machine's
+    usable cores is lowered to them); it ends at the same step, with the same weights, as an
+    uninterrupted run.
     Errors a user can cause raise :class:`~lexiloom.errors.LexiloomError`.
     """
     out = Path(out_dir)
@@ -107,7 +109,8 @@ def train(
     if resume:
         found, skipped = checkpoint.latest(out / CHECKPOINTS)
         if found is not None:
-            return _resume(found, out, progress)
+            threads = config.threads if isinstance(config, TrainConfig) else None
+            return _resume(found, out, progress, threads)
         if not (out / TRAINING_JSON).is_file():
             why = f" ({skipped[0]})" if skipped else ""
             raise ModelFileError(f"{out}: nothing to resume (no valid checkpoint{why}); run "
@@ -137,9 +140,13 @@ def train(
     return _with_scores(result, component, dev_data)
 
 
-def _resume(found: checkpoint.Checkpoint, out: Path, progress: bool) -> TrainResult:
-    """Continue the run whose newest valid checkpoint is ``found``."""
+def _resume(found: checkpoint.Checkpoint, out: Path, progress: bool,
+            threads: int | None) -> TrainResult:
+    """Continue the run whose newest valid checkpoint is ``found`` (on ``threads`` torch threads
+    when given, else the saved count, at most this machine's usable cores)."""
     cfg = TrainConfig.from_dict(json.loads((out / TRAINING_JSON).read_text("utf-8")))
+    cfg.threads = threads if threads is not None else (
+        None if cfg.threads is None else min(cfg.threads, usable_cores()))
     if cfg.task == "generate":
         from lexiloom.training.language_model import resume_language_model
 
