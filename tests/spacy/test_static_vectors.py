@@ -110,6 +110,38 @@ def test_lexiloom_train_vectors_option_feeds_the_classifier(corpus, tmp_path):
               progress=False)
         outs.append(predictions(spacy.load(tmp_path / name / "model-last")))
     assert outs[0] != outs[1]
-    with pytest.raises(SettingsError, match="no such directory"):
+    with pytest.raises(SettingsError, match="no such directory or installed package"):
         train(TrainConfig(**common, vectors=str(tmp_path / "missing")), out_dir=tmp_path / "x",
               progress=False)
+
+
+def test_a_token_without_a_vector_reads_zeros_not_another_words_vector(corpus):
+    from lexiloom.spacy.docs_to_ids import static_vectors, vector_coverage
+
+    nlp = spacy.load(corpus["vectors1"])
+    doc = nlp.make_doc("stocks zzzunknownzzz stocks")
+    rows = static_vectors([doc], "norm", 6)[0]
+    assert numpy.array_equal(rows[1], numpy.zeros(6))
+    assert rows[0].any() and numpy.array_equal(rows[0], rows[2])
+    assert vector_coverage([doc], "norm") == pytest.approx(2 / 3)
+
+
+def test_a_pipeline_without_the_models_vectors_is_a_clear_error(corpus, tmp_path):
+    nlp = trained(corpus, "vectors1", True, tmp_path / "out")
+    bare = spacy.blank("en")
+    with pytest.warns(UserWarning):
+        bare.add_pipe("textcat", source=spacy.load(tmp_path / "out" / "model-last"))
+    with pytest.raises(SettingsError, match="static vectors of width 6"):
+        bare("Stocks fell.")
+    assert nlp("Stocks fell.").cats  # control: with its vectors it predicts
+
+
+def test_vectors_keyed_in_another_form_warn_at_initialize(corpus, tmp_path):
+    from lexiloom.spacy.architectures import LowVectorCoverageWarning
+
+    words = [w.upper() for w in ("stocks", "fell", "the", "striker")]
+    rows = numpy.ones((len(words), 6), dtype="float32")
+    to_spacy_pipeline(KeyedVectors(words, rows), tmp_path / "upper")
+    corpus = {**corpus, "upper": tmp_path / "upper"}
+    with pytest.warns(LowVectorCoverageWarning, match="have a vector"):
+        trained(corpus, "upper", True)

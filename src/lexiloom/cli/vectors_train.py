@@ -21,6 +21,7 @@ from lexiloom.cli.threads import threads_option
 from lexiloom.errors import LexiloomError, SettingsError
 from lexiloom.registry import Entry
 from lexiloom.threads import resolve_threads
+from lexiloom.vectors import formats
 from lexiloom.vectors.streaming import TokenStream
 
 SHORTHANDS = ("sg", "dim", "window", "negative", "epochs", "min_count", "workers", "seed")
@@ -83,8 +84,7 @@ def _shorthand_settings(entry: Entry[Any], given: dict[str, Any]) -> dict[str, A
 def _output_format(out: Path, to: str | None) -> str:
     if to:
         return to
-    name = out.name[:-3] if out.name.endswith(".gz") else out.name
-    return "binary" if name.endswith(".bin") else "text"
+    return "binary" if formats.format_for_path(out) == formats.WORD2VEC_BINARY else "text"
 
 
 @click.command("train")

@@ -62,6 +62,7 @@ Importing this module imports spaCy's thinc but not torch (it is imported when a
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -77,6 +78,7 @@ from lexiloom.spacy.docs_to_ids import (
     corpus_docs,
     docs_to_arrays,
     static_vectors,
+    vector_coverage,
     vocab_form,
 )
 from lexiloom.spacy.names import ARCHITECTURE, ARCHITECTURE_V2, BLOCK_PARTS
@@ -395,12 +397,27 @@ def static_vectors_spec(spec: dict[str, Any], X: list[Doc] | None) -> dict[str, 
     from the docs' vocab at ``initialize``); a SettingsError when the pipeline has none."""
     if not spec.get(INCLUDE_STATIC):
         return spec
-    width = int(X[0].vocab.vectors.shape[1]) if X else 0
+    if not X:
+        raise SettingsError("include_static_vectors = true needs sample docs at initialize (for "
+                            "the pipeline's vectors); pass examples to nlp.initialize")
+    width = int(X[0].vocab.vectors.shape[1])
     if not width:
         raise SettingsError("include_static_vectors = true, but the pipeline has no vectors; "
                             "set [initialize] vectors to a spaCy pipeline or vectors package "
                             "(e.g. one made by 'lexiloom vectors to-spacy VECTORS DIR')")
+    attr = spec["vocab"]["attr"]
+    coverage = vector_coverage(X, attr)
+    if coverage < 0.5:
+        warnings.warn(f"include_static_vectors: only {coverage:.0%} of the sample's tokens have "
+                      f"a vector under vocab attr {attr!r}; were the vectors trained on text "
+                      "tokenised and normalised like the model's input (see docs/spacy.md)?",
+                      LowVectorCoverageWarning, stacklevel=2)
     return {**spec, torch_module.STATIC_WIDTH: width}
+
+
+class LowVectorCoverageWarning(UserWarning):
+    """Few of the tokens a model sees have a static vector: the vectors' keys and the model's
+    token form probably differ."""
 
 
 def model_inputs(docs: list[Doc], module: Any) -> tuple[Any, ...]:
@@ -409,7 +426,15 @@ def model_inputs(docs: list[Doc], module: Any) -> tuple[Any, ...]:
     attr = module.lexiloom_spec["vocab"]["attr"]
     ids, lengths = docs_to_arrays(docs, module.lexiloom_vocab, attr)
     width = torch_module.static_width(module.lexiloom_spec)
-    return (ids, lengths, static_vectors(docs, attr, width)) if width else (ids, lengths)
+    if not width:
+        return ids, lengths
+    have = int(docs[0].vocab.vectors.shape[1])
+    if have != width:
+        raise SettingsError(f"the model reads static vectors of width {width}, but the "
+                            f"pipeline's vectors have width {have}; load it with the vectors it "
+                            "was trained with ([initialize] vectors, or the pipeline it came "
+                            "from)")
+    return ids, lengths, static_vectors(docs, attr, width)
 
 
 def convert_inputs(model: Model, X: Any, is_train: bool) -> tuple[ArgsKwargs, Callable]:

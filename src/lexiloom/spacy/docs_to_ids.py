@@ -95,9 +95,31 @@ def static_vectors(docs: Sequence[Doc], attr: str, width: int) -> numpy.ndarray:
     name = KEY_ATTRS[attr]
     for i, doc in enumerate(docs):
         if len(doc):
-            rows = doc.vocab.vectors.get_batch([getattr(token, name) for token in doc])
-            out[i, : len(doc)] = rows.get() if hasattr(rows, "get") else rows  # cupy: to host
+            table = doc.vocab.vectors
+            keys = [getattr(token, name) for token in doc]
+            rows = _host(table.get_batch(keys))
+            if table.mode == "default":  # get_batch reads a missing key's row -1 as the last
+                rows = numpy.where((_host(table.find(keys=keys)) < 0)[:, None], 0.0, rows)
+            out[i, : len(doc)] = rows
     return out
+
+
+def vector_coverage(docs: Sequence[Doc], attr: str) -> float:
+    """The share of ``docs``' tokens (under ``attr``) that their vocab's vectors have (1.0 for
+    floret vectors, which cover every string)."""
+    name = KEY_ATTRS[attr]
+    keys = [getattr(token, name) for doc in docs for token in doc]
+    if not keys:
+        return 1.0
+    table = docs[0].vocab.vectors
+    if table.mode != "default":
+        return 1.0
+    return float((_host(table.find(keys=keys)) >= 0).mean())
+
+
+def _host(array: Any) -> numpy.ndarray:
+    """``array`` as a numpy array (a cupy array is copied to the host)."""
+    return array.get() if hasattr(array, "get") else numpy.asarray(array)
 
 
 def build_vocab(docs: Iterable[Doc], settings: dict[str, Any]) -> Vocab:

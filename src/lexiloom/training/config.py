@@ -393,12 +393,16 @@ def assemble(config: TrainConfig) -> tuple[Any, str, dict[str, Any]]:
         if model.get("@architectures") != ARCHITECTURE_V2:
             raise SettingsError(f"--vectors needs a {ARCHITECTURE_V2} classifier, but component "
                                 f"{name!r} uses {model.get('@architectures')!r}")
-        if not Path(config.vectors).is_dir():
-            raise SettingsError(f"--vectors {config.vectors}: no such directory; pass a spaCy "
-                                "pipeline or vectors package, e.g. one made by 'lexiloom "
-                                "vectors to-spacy VECTORS DIR'")
+        from spacy.util import is_package
+
+        vectors = Path(config.vectors)
+        if not vectors.is_dir() and not is_package(str(config.vectors)):
+            raise SettingsError(f"--vectors {config.vectors}: no such directory or installed "
+                                "package; pass a spaCy pipeline or vectors package, e.g. one "
+                                "made by 'lexiloom vectors to-spacy VECTORS DIR'")
         model["include_static_vectors"] = True
-        spacy_config.setdefault("initialize", {})["vectors"] = str(config.vectors)
+        spacy_config.setdefault("initialize", {})["vectors"] = \
+            str(vectors.resolve()) if vectors.is_dir() else str(config.vectors)
     notes: list[str] = []
     if overrides:
         blocks = model_blocks(model)

@@ -234,7 +234,7 @@ def run(nlp: Any, out_dir: Path, *, resume_from: checkpoint.Checkpoint | None = 
             with nlp.use_params(optimizer.averages):
                 save_pipeline(before_to_disk(nlp), out_dir / BEST)
         _record(out_dir, step, state, losses, info)
-        log_step({**info, "step": step})
+        log_step({**info, "step": step, "losses": dict(losses)})
         state.loss_steps = 0
 
     evaluate = create_evaluation_callback(nlp, dev_corpus, T["score_weights"])
