@@ -61,8 +61,11 @@ def test_initialize_vectors_change_the_model_input_only_when_included(corpus):
     one, two = trained(corpus, "vectors1", True), trained(corpus, "vectors2", True)
     assert predictions(one) != predictions(two)
     assert get_module(one.get_pipe("textcat").model).encoder.input_size == 8 + 6
-    # control: without include_static_vectors the loaded vectors change nothing
-    plain = [predictions(trained(corpus, name, False)) for name in ("vectors1", "vectors2")]
+    # control: without include_static_vectors the loaded vectors change nothing (and it says so)
+    from lexiloom.spacy.architectures import UnusedVectorsWarning
+
+    with pytest.warns(UnusedVectorsWarning, match="include_static_vectors = true"):
+        plain = [predictions(trained(corpus, name, False)) for name in ("vectors1", "vectors2")]
     assert plain[0] == plain[1]
 
 

@@ -396,6 +396,11 @@ def static_vectors_spec(spec: dict[str, Any], X: list[Doc] | None) -> dict[str, 
     """``spec`` with the width of the pipeline's vectors when it includes static vectors (read
     from the docs' vocab at ``initialize``); a SettingsError when the pipeline has none."""
     if not spec.get(INCLUDE_STATIC):
+        if X and X[0].vocab.vectors.shape[1] and X[0].vocab.vectors.mode == "default" \
+                and X[0].vocab.vectors.shape[0]:
+            warnings.warn("the pipeline has vectors ([initialize] vectors) that this lexiloom "
+                          "model does not read; set include_static_vectors = true to give them "
+                          "to it", UnusedVectorsWarning, stacklevel=2)
         return spec
     if not X:
         raise SettingsError("include_static_vectors = true needs sample docs at initialize (for "
@@ -413,6 +418,10 @@ def static_vectors_spec(spec: dict[str, Any], X: list[Doc] | None) -> dict[str, 
                       "tokenised and normalised like the model's input (see docs/spacy.md)?",
                       LowVectorCoverageWarning, stacklevel=2)
     return {**spec, torch_module.STATIC_WIDTH: width}
+
+
+class UnusedVectorsWarning(UserWarning):
+    """The pipeline has vectors that a lexiloom model is not set to read."""
 
 
 class LowVectorCoverageWarning(UserWarning):
