@@ -38,3 +38,47 @@ def test_parent_directories_are_created(tmp_path):
     target = tmp_path / "a" / "b" / "c.txt"
     atomic.write_bytes(target, b"x")
     assert target.read_bytes() == b"x"
+
+
+def test_a_directory_being_replaced_is_never_missing(tmp_path):
+    """A reader polling the target while it is replaced again and again always finds it, old or
+    new, and whole (renameat2 RENAME_EXCHANGE; the old two renames left a moment without it)."""
+    import threading
+
+    target = tmp_path / "model-best"
+    target.mkdir()
+    (target / "meta.json").write_text("0")
+    missing, stop = [], threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            try:
+                (target / "meta.json").read_text()
+            except OSError:
+                missing.append(1)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        for i in range(300):
+            with atomic.atomic_path(target) as tmp:
+                tmp.mkdir()
+                (tmp / "meta.json").write_text(str(i))
+    finally:
+        stop.set()
+        watcher.join()
+    assert (target / "meta.json").read_text() == "299"
+    assert not missing
+    assert [p.name for p in tmp_path.iterdir()] == ["model-best"]
+
+
+def test_the_fallback_without_renameat2_still_replaces_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(atomic, "_exchange", lambda a, b: False)
+    target = tmp_path / "pipeline"
+    target.mkdir()
+    (target / "stale.txt").write_text("stale")
+    with atomic.atomic_path(target) as tmp:
+        tmp.mkdir()
+        (tmp / "meta.json").write_text("{}")
+    assert sorted(p.name for p in target.iterdir()) == ["meta.json"]
+    assert [p.name for p in tmp_path.iterdir()] == ["pipeline"]

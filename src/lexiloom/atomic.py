@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import tempfile
@@ -14,7 +15,8 @@ from lexiloom.errors import LexiloomError
 
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; on success it replaces ``target`` in one rename.
+    """Yield a temporary path beside ``target`` (a unique name, so two writers never share
+    one); on success it replaces ``target`` whole (see :func:`_replace`).
 
     Works for files and for directories (write a whole directory under the yielded path). On an
     exception the temporary path is removed and ``target`` is left as it was.
@@ -42,18 +44,78 @@ def _cannot_write(target: Path, err: OSError) -> LexiloomError:
 
 
 def _replace(tmp_target: Path, target: Path) -> None:
-    """Move the finished ``tmp_target`` over ``target``."""
+    """Move the finished ``tmp_target`` over ``target``, its files fsynced first and the parent
+    directory after.
+
+    A directory over a directory is swapped in one step with ``renameat2(RENAME_EXCHANGE)``
+    where the OS and file system have it (Linux 3.15+), so ``target`` always exists, old or new;
+    elsewhere the old one is first renamed to a unique name beside it (a moment in which
+    ``target`` does not exist, never one in which it is half written)."""
+    _fsync_tree(tmp_target)
     if tmp_target.is_dir() and target.is_dir():
-        old = target.with_name(f".{target.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(target, old)
-        os.replace(tmp_target, target)
-        shutil.rmtree(old, ignore_errors=True)
+        if not _exchange(tmp_target, target):
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old",
+                                        dir=target.parent))
+            os.replace(target, old / target.name)
+            os.replace(tmp_target, target)
+            shutil.rmtree(old, ignore_errors=True)
+        # after an exchange, tmp_target holds the old directory; the caller removes it
     else:
-        if tmp_target.is_file():
-            with open(tmp_target, "rb+") as fh:
-                os.fsync(fh.fileno())
         os.replace(tmp_target, target)
+    _fsync_dir(target.parent)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap the paths ``a`` and ``b`` atomically (``renameat2`` with ``RENAME_EXCHANGE``); False
+    when this system cannot, so the caller falls back."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError, TypeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                          ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _fsync_tree(path: Path) -> None:
+    """fsync ``path`` (a file) or every file under it and the directories (a directory)."""
+    if path.is_file():
+        with open(path, "rb+") as fh:
+            os.fsync(fh.fileno())
+        return
+    for folder, _, names in os.walk(path):
+        for name in names:
+            with open(os.path.join(folder, name), "rb+") as fh:
+                os.fsync(fh.fileno())
+        _fsync_dir(Path(folder))
+
+
+def _fsync_dir(path: Path) -> None:
+    """fsync the directory ``path`` so the names in it survive a power cut (where the OS can)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # some file systems cannot fsync a directory
+        pass
+    finally:
+        os.close(fd)
 
 
 def write_text(target: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
