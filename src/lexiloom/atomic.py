@@ -118,6 +118,35 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+LOCK_FILE = ".lexiloom.lock"
+"""The lock file :func:`exclusive` holds in an output directory."""
+
+
+@contextlib.contextmanager
+def exclusive(directory: str | os.PathLike[str], what: str = "lexiloom") -> Iterator[Path]:
+    """Hold an exclusive lock on ``directory`` (an ``fcntl.flock`` on its ``.lexiloom.lock``)
+    for the block, so a second writer to the same output fails at once with a clear error
+    instead of mixing files; the OS releases it when the process ends, even by ``kill -9``."""
+    import fcntl
+
+    directory = Path(directory)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd = os.open(directory / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as err:
+        raise _cannot_write(directory, err) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LexiloomError(f"{directory} is in use by another {what} (its "
+                                f"{LOCK_FILE} is locked); wait for it to finish or choose "
+                                "another output directory") from None
+        yield directory
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 def write_text(target: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``target`` atomically."""
     with atomic_path(target) as tmp:

@@ -229,3 +229,21 @@ def test_resume_takes_threads_from_the_caller_and_caps_a_saved_count(tmp_path, m
     assert torch.get_num_threads() == 1
     train(TrainConfig(threads=1), out_dir=out, resume=True, progress=False)
     assert torch.get_num_threads() == 1
+
+
+def test_a_second_writer_to_the_same_output_fails_at_once(tmp_path) -> None:
+    """Two 'lexiloom train' runs on one --out: the second stops at once with a clear error while
+    the first holds the directory (an flock the OS releases even on kill -9); afterwards the
+    directory is free again (control)."""
+    from lexiloom import atomic
+    from lexiloom.errors import LexiloomError
+
+    out = tmp_path / "out"
+    with atomic.exclusive(out, "lexiloom train"):
+        began = time.monotonic()
+        with pytest.raises(LexiloomError, match="in use by another lexiloom train"):
+            train(TrainConfig(**{**RUN, "epochs": 1}), out_dir=out, progress=False)
+        assert time.monotonic() - began < 5
+        assert not (out / "checkpoints").exists()
+    result = train(TrainConfig(**{**RUN, "epochs": 1}), out_dir=out, progress=False)
+    assert result.steps == 18

@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from lexiloom import atomic
 from lexiloom.corpora.labelled import check_labels, read_labelled
 from lexiloom.errors import LexiloomError, ModelFileError, SettingsError
 from lexiloom.spacy.names import CORPUS_READER, VOCAB_CALLBACK
@@ -106,6 +107,12 @@ def train(
     """
     out = Path(out_dir)
     _check_writable_dir(out)
+    with atomic.exclusive(out, "lexiloom train"):
+        return _train(config, out, resume=resume, progress=progress)
+
+
+def _train(config: TrainConfig | dict[str, Any] | str | os.PathLike[str] | None, out: Path, *,
+           resume: bool, progress: bool) -> TrainResult:
     if resume:
         found, skipped = checkpoint.latest(out / CHECKPOINTS)
         if found is not None:
