@@ -170,9 +170,11 @@ def _pipeline_accuracy(nlp: Any, rows: list[tuple[str, str]]) -> tuple[float, fl
 def run_lexiloom(ds: Dataset, encoder: str, seed: int, work: Path, args: Any) -> Run:
     from thinc.api import Config
 
+    from lexiloom.training.config import model_blocks
+
     base = Config().from_disk(ds.config, interpolate=False)
     (component,) = [n for n in base["nlp"]["pipeline"]]
-    model = base["components"][component]["model"]
+    model = model_blocks(base["components"][component]["model"])  # {"name": ...} blocks
     enc = {**model["encoder"], "name": encoder}
     overrides: dict[str, Any] = {"encoder": enc}
     if args.quick:

@@ -226,3 +226,18 @@ def test_create_is_defaults_overridden_by_settings(defaults, data):
     overrides = data.draw(st.dictionaries(st.sampled_from(keys), st.integers())) if keys else {}
     expected = _factory(**{**defaults, **overrides})
     assert entry.create(**overrides) == expected
+
+
+def test_a_block_naming_two_different_components_is_an_error_not_a_silent_choice():
+    """A {"name": ...} block that still carries a config section's @architectures key for
+    another component (how a benchmark's --encoder gru over an lstm section was silently
+    trained as an LSTM) is refused; the same component twice is fine."""
+    from lexiloom import registry
+    from lexiloom.errors import SettingsError
+
+    lstm = registry.encoders.get("lstm").spacy_name
+    with pytest.raises(SettingsError, match="give only one of them"):
+        registry.encoders.get_spec({"name": "gru", "@architectures": lstm, "hidden_size": 8})
+    entry, settings = registry.encoders.get_spec({"name": "lstm", "@architectures": lstm,
+                                                  "hidden_size": 8})
+    assert entry.name == "lstm" and settings == {"hidden_size": 8}

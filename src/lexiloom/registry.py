@@ -42,6 +42,9 @@ VERSION_KEY = "block-version"
 version 1, the only version before versions existed). It cannot clash with a setting (setting
 names are Python identifiers) and, not starting with ``@``, a spaCy config can hold it."""
 
+SPACY_FUNCTION_KEY = "@architectures"
+"""The key of a spaCy config section that names a block by its versioned spaCy name."""
+
 RESERVED_SPACY_NAMESPACES = ("spacy", "spacy-legacy", "spacy_legacy", "thinc")
 """Prefixes a block's spaCy name may not take: they name spaCy's and thinc's own functions."""
 
@@ -129,7 +132,9 @@ class Registry(Generic[T]):
 
     def get_spec(self, spec: Mapping[str, Any]) -> tuple[Entry[T], dict[str, Any]]:
         """The entry a ``{"name": ..., "block-version": ..., **settings}`` block names (no
-        ``block-version``: version 1) and the block's settings."""
+        ``block-version``: version 1) and the block's settings. A block that also carries a
+        config section's ``@architectures`` must name the same entry (else SettingsError: it
+        would silently win or lose)."""
         if not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str):
             raise SettingsError(f"the {self.kind} must be given as a mapping with a 'name' key "
                                 f"naming a registered {self.kind}, not {spec!r}")
@@ -137,8 +142,15 @@ class Registry(Generic[T]):
         if isinstance(version, bool) or not isinstance(version, int) or version < 1:
             raise SettingsError(f"the {self.kind} {spec['name']!r} has an invalid "
                                 f"{VERSION_KEY} {version!r}; it must be a positive integer")
-        settings = {k: v for k, v in spec.items() if k not in ("name", VERSION_KEY)}
-        return self.get(spec["name"], version), settings
+        settings = {k: v for k, v in spec.items()
+                    if k not in ("name", VERSION_KEY, SPACY_FUNCTION_KEY)}
+        entry = self.get(spec["name"], version)
+        named = spec.get(SPACY_FUNCTION_KEY)
+        if named is not None and named != entry.spacy_name:
+            raise SettingsError(f"the {self.kind} block names {spec['name']!r} (that is "
+                                f"{entry.spacy_name!r}) but also {SPACY_FUNCTION_KEY} = "
+                                f"{named!r}; give only one of them")
+        return entry, settings
 
     def versions(self) -> list[Entry[T]]:
         """Every entry of every version, sorted by name then version."""
