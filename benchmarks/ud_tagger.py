@@ -174,6 +174,9 @@ def main(argv: list[str] | None = None) -> int:
                                         "tokens_per_s": speed, "steps": steps})
                 print(f"{system} seed {seed}: tag_acc {accuracy:.4f}, {seconds:.0f} s",
                       file=sys.stderr)
+                if args.json:  # after every run, so a failure later keeps what was measured
+                    Path(args.json).write_text(json.dumps(results, indent=1) + "\n",
+                                               encoding="utf-8")
         print(f"UD English EWT: train {len(train_docs)} / validate {len(dev_docs)} sentences "
               f"of dev; test {len(read_conllu(files['test'], limit))} sentences")
     print()
