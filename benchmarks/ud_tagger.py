@@ -131,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", help=f"Folder with the EWT dev and test files (default: "
                                          f"$LEXILOOM_CORPORA/{UD})")
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--first-seed", type=int, default=0,
+                        help="The first seed (seeds are FIRST .. FIRST + SEEDS - 1).")
     parser.add_argument("--threads", type=int, default=usable_cores())
     parser.add_argument("--systems", default=",".join(SYSTEMS),
                         help=f"Comma-separated, from: {', '.join(SYSTEMS)}.")
@@ -155,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
               "LEXILOOM_CORPORA", file=sys.stderr)
         return 2
     limit = 60 if args.quick else None
-    seeds = [0] if args.quick else list(range(args.seeds))
+    seeds = [args.first_seed] if args.quick else \
+        list(range(args.first_seed, args.first_seed + args.seeds))
     results: dict[str, list[dict]] = {system: [] for system in systems}
     with tempfile.TemporaryDirectory(prefix="ud-tagger-") as work:
         root = Path(work)
