@@ -95,6 +95,19 @@ class LoopSettings:
         return settings
 
 
+def checkpoint_interval(every: int, frequency: int) -> int:
+    """The steps between checkpoints for ``checkpoint_every`` (0: every evaluation); a
+    SettingsError unless it is a multiple of ``eval_frequency``, so that a resumed run
+    evaluates at the same steps."""
+    interval = every or frequency
+    if interval % frequency:
+        raise SettingsError(f"checkpoint_every ({every}) must be a multiple of eval_frequency "
+                            f"({frequency}), so a resumed run evaluates at the same steps; "
+                            f"use {max(every - every % frequency, frequency)} (or 0: at each "
+                            "evaluation)")
+    return interval
+
+
 @dataclass
 class TrainConfig:
     """Everything ``lexiloom train`` needs; mirrors the command's options.
@@ -454,12 +467,8 @@ def apply_training_options(config: TrainConfig, spacy_config: Any) -> None:
         if getattr(config, key) is not None:
             section[key] = getattr(config, key)
     frequency = training.get("eval_frequency", 200)
-    every = section["checkpoint_every"]
-    if isinstance(every, int) and isinstance(frequency, int) and every % frequency:
-        raise SettingsError(f"checkpoint_every ({every}) must be a multiple of eval_frequency "
-                            f"({frequency}), so a resumed run evaluates at the same steps; "
-                            f"use {max(every - every % frequency, frequency)} (or 0: at each "
-                            "evaluation)")
+    if isinstance(section["checkpoint_every"], int) and isinstance(frequency, int):
+        checkpoint_interval(section["checkpoint_every"], frequency)
     spacy_config[LEXILOOM_SECTION] = {key: section[key] for key in LOOP_DEFAULTS}
 
 

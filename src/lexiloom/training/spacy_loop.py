@@ -45,9 +45,9 @@ from pathlib import Path
 from typing import Any
 
 from lexiloom import atomic
-from lexiloom.errors import CorpusError, SettingsError
+from lexiloom.errors import CorpusError
 from lexiloom.training import checkpoint, seeds
-from lexiloom.training.config import LEXILOOM_SECTION, LoopSettings
+from lexiloom.training.config import LEXILOOM_SECTION, LoopSettings, checkpoint_interval
 from lexiloom.training.loop import CHECKPOINTS, METRICS, TrainResult, truncate_metrics
 from lexiloom.training.pipeline import BEST, LAST, save_pipeline
 from lexiloom.training.progress import Progress
@@ -179,10 +179,7 @@ def run(nlp: Any, out_dir: Path, *, resume_from: checkpoint.Checkpoint | None = 
         set_gpu_allocator(allocator)
     T = registry.resolve(config["training"], schema=ConfigSchemaTraining)
     frequency = int(T["eval_frequency"])
-    every = settings.checkpoint_every or frequency
-    if every % frequency:
-        raise SettingsError(f"checkpoint_every ({every}) must be a multiple of eval_frequency "
-                            f"({frequency}), so a resumed run evaluates at the same steps")
+    every = checkpoint_interval(settings.checkpoint_every, frequency)
     before_to_disk = create_before_to_disk_callback(T["before_to_disk"])
     saved = dict(resume_from.state) if resume_from else {}
     state = RunState(**{k: v for k, v in saved.get("loop", {}).items()
