@@ -98,6 +98,18 @@ setup(
         ],
         "spacy_readers": [
             "lexiloom.Corpus.v1 = lexiloom.spacy.corpus:labelled_corpus_v1",
+            "lexiloom.TextStreams.v1 = lexiloom.spacy.text_streams:text_streams_v1",
+            "lexiloom.Interleaved.v1 = lexiloom.spacy.text_streams:interleaved_v1",
+        ],
+        "spacy_batchers": [
+            "lexiloom.stream_batcher.v1 = lexiloom.spacy.text_streams:stream_batcher_v1",
+        ],
+        "thinc_optimizers": [
+            "lexiloom.Adam.v1 = lexiloom.spacy.optimizers:adam_v1",
+            "lexiloom.SGD.v1 = lexiloom.spacy.optimizers:sgd_v1",
+        ],
+        "thinc_schedules": [
+            "lexiloom.warmup_cosine.v1 = lexiloom.spacy.optimizers:warmup_cosine_v1",
         ],
     },
     classifiers=[

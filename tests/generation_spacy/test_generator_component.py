@@ -45,7 +45,7 @@ def test_stream_pieces_join_to_generate_with_stop_strings(cat_nlp):
 def test_doc_generate_continues_the_docs_text(cat_nlp):
     doc = cat_nlp("the cat sat")
     generator = cat_nlp.get_pipe("lexiloom_generator")
-    assert doc._.lexiloom_generator == generator.key
+    assert doc._.lexiloom_generator == generator.name == "lexiloom_generator"
     assert doc._.generate(max_tokens=12, temperature=0) == \
         generator.generate("the cat sat", max_tokens=12, temperature=0) == " on the mat."
 
@@ -92,15 +92,28 @@ def test_perplexity_of_memorised_text_is_below_that_of_other_text(cat_nlp):
     assert seen.perplexity < 2.0 < unseen.perplexity
 
 
-def test_nlp_initialize_builds_the_vocabulary_from_the_example_texts():
+def test_nlp_initialize_never_builds_the_vocabulary_from_unrelated_examples():
     from spacy.training import Example
 
     nlp = blank_pipeline()
     examples = [Example(nlp.make_doc(t), nlp.make_doc(t)) for t in ("abc", "cab d")]
-    nlp.initialize(lambda: examples)
-    generator = nlp.get_pipe("lexiloom_generator")
-    assert set(generator.token_vocab) >= {"a", "b", "c", "d", " "}
-    assert "lexiloom" in " ".join(nlp.meta.get("requirements", []))
+    with pytest.raises(SettingsError, match="TextStreams"):
+        nlp.initialize(lambda: examples)
+    assert nlp.get_pipe("lexiloom_generator").token_vocab is None
+
+
+def test_doc_copies_keep_the_generator_and_serialised_docs_say_how_to_get_it_back(cat_nlp):
+    from spacy.tokens import Doc
+
+    doc = cat_nlp("the cat")
+    assert doc.copy()._.generate(max_tokens=3, temperature=0) == \
+        doc._.generate(max_tokens=3, temperature=0)
+    with pytest.warns(UserWarning, match="W109"):  # spaCy: hooks are not serialised
+        data = doc.to_bytes()
+    restored = Doc(cat_nlp.vocab).from_bytes(data)
+    assert restored._.lexiloom_generator == "lexiloom_generator"
+    with pytest.raises(SettingsError, match="nlp\\(text\\)"):
+        restored._.generate(max_tokens=3)
 
 
 def test_word_level_generator_detokenises_words():

@@ -9,7 +9,7 @@ import pytest
 from lexiloom.corpora.labelled import read_labelled
 from lexiloom.errors import CorpusError, SettingsError
 from lexiloom.training import TrainConfig, train
-from lexiloom.training.config import assemble, load_label_map, model_blocks, resolve_training
+from lexiloom.training.config import assemble, load_label_map, model_blocks
 
 
 def _model(config: TrainConfig) -> dict:
@@ -47,17 +47,36 @@ def test_overrides_are_written_as_registered_blocks_in_a_v2_config() -> None:
     assert model["encoder"]["hidden_size"] == 7
 
 
-def test_training_settings_come_from_caller_then_spacy_config_then_fallbacks() -> None:
-    spacy_config = {"training": {"max_epochs": 0, "max_steps": 400, "eval_frequency": 50,
-                                 "patience": 120, "optimizer": {"learn_rate": 0.02},
-                                 "batcher": {"size": 64}, "seed": 7, "dropout": 0.2}}
-    resolved = resolve_training(TrainConfig(), spacy_config)
-    assert resolved["max_steps"] == 400 and resolved["eval_every"] == 50
-    assert resolved["patience"] == 3  # ceil(120 / 50) evaluations
-    assert (resolved["lr"], resolved["batch_size"], resolved["seed"]) == (0.02, 64, 7)
-    mine = resolve_training(TrainConfig(epochs=2, lr=0.5, patience=0), spacy_config)
-    assert (mine["epochs"], mine["max_steps"], mine["lr"], mine["patience"]) == (2, None, 0.5, 0)
-    assert resolve_training(TrainConfig(), {})["epochs"] == 10
+def test_generator_options_are_written_into_the_spacy_config() -> None:
+    config, name, _ = assemble(TrainConfig(
+        train="a.txt", dev="b.txt", task="generate", batch_size=8, bptt=32, lr=0.01,
+        lr_schedule="linear", warmup_steps=5, seed=3, dropout=0.2, optimizer="sgd"))
+    train = config["corpora"]["train"]
+    assert (train["@readers"], train["component"], train["streams"], train["bptt"]) == \
+        ("lexiloom.TextStreams.v1", name, 8, 32)
+    assert config["corpora"]["dev"]["streams"] == 1
+    assert config["paths"]["train"] == "a.txt" and config["paths"]["dev"] == "b.txt"
+    training = config["training"]
+    assert training["max_epochs"] == -1  # spaCy would shuffle the chunks otherwise
+    assert training["batcher"]["@batchers"] == "lexiloom.stream_batcher.v1"
+    assert (training["seed"], config["system"]["seed"], training["dropout"]) == (3, 3, 0.2)
+    assert config["components"][name]["dropout"] is None
+    optimizer = training["optimizer"]
+    assert optimizer["@optimizers"] == "lexiloom.SGD.v1"
+    assert optimizer["global_grad_clip"] == 1.0  # kept from the shipped config
+    assert optimizer["learn_rate"] == {"@schedules": "warmup_linear.v1", "initial_rate": 0.01,
+                                       "warmup_steps": 5, "total_steps": "${training.max_steps}"}
+
+
+def test_generator_schedule_options_keep_what_the_config_sets() -> None:
+    config, _, _ = assemble(TrainConfig(train="a.txt", dev="b.txt", task="generate", lr=0.01))
+    rate = config["training"]["optimizer"]["learn_rate"]
+    assert rate["@schedules"] == "lexiloom.warmup_cosine.v1"
+    assert (rate["initial_rate"], rate["warmup_steps"], rate["final_rate"]) == (0.01, 30, 0.0)
+    constant, _, _ = assemble(TrainConfig(train="a.txt", dev="b.txt", task="generate",
+                                          lr_schedule="constant"))
+    rate = constant["training"]["optimizer"]["learn_rate"]
+    assert rate["final_rate"] == rate["initial_rate"] == 0.002
 
 
 @pytest.mark.parametrize(("changes", "message"), [

@@ -83,12 +83,12 @@ def test_checkpoint_every_off_the_evaluation_grid_is_refused_before_training(tmp
 
 
 def test_sgd_without_a_configured_learn_rate_gets_the_default() -> None:
-    from lexiloom.training.config import FALLBACKS, apply_training_options
+    from lexiloom.training.config import DEFAULT_LEARN_RATE, apply_training_options
 
     config: dict = {}
     apply_training_options(TrainConfig(train="x", dev="y", optimizer="sgd"), config)
     assert config["training"]["optimizer"] == {"@optimizers": "SGD.v1",
-                                               "learn_rate": FALLBACKS["lr"]}
+                                               "learn_rate": DEFAULT_LEARN_RATE}
 
 
 @spacy.registry.callbacks("lexiloom_test.mark_before_init.v1")

@@ -95,7 +95,7 @@ def _reader_format(path: str, fmt: str | None) -> str | None:
 @click.option("--bptt", type=int,
               help="generate: tokens per chunk of truncated back-propagation through time.")
 @click.option("--lr-schedule", type=click.Choice(LR_SCHEDULES),
-              help="Learning-rate schedule after warm-up (generate).")
+              help="generate: learning-rate schedule after warm-up (decays end at max_steps).")
 @click.option("--max-seconds", type=float,
               help="Stop after the step during which this much wall-clock time has passed since "
                    "the first step (config.cfg then pins max_steps).")
@@ -118,16 +118,14 @@ def _reader_format(path: str, fmt: str | None) -> str | None:
 @click.option("--device", type=click.Choice(DEVICES), default="cpu", show_default=True)
 @threads_option()
 @click.option("--eval-every", type=int,
-              help="Evaluate every N steps (default: the config's eval_frequency; generate: 0 "
-                   "means at each epoch's end).")
+              help="Evaluate every N steps (default: the config's eval_frequency).")
 @click.option("--checkpoint-every", type=int,
-              help="Checkpoint every N steps (0: at each evaluation; classifiers: a multiple "
-                   "of --eval-every).")
+              help="Checkpoint every N steps (0: at each evaluation; a multiple of "
+                   "--eval-every).")
 @click.option("--keep-checkpoints", type=int,
               help="How many checkpoints to keep (default: the config's, else 2).")
 @click.option("--max-steps", type=int,
-              help="Stop after step N (classifiers count as spaCy does, from 0: N + 1 updates; "
-                   "generate: N updates).")
+              help="Stop after step N (counted as spaCy does, from 0: N + 1 updates).")
 @click.option("--resume", is_flag=True,
               help="Continue from the newest valid checkpoint in DIR with its saved settings.")
 @click.option("--quiet", is_flag=True, help="No progress output on stderr.")

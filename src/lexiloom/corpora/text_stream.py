@@ -48,16 +48,29 @@ def documents_mode(documents: str, tokenizer_name: str) -> str:
     return "file" if tokenizer_name == "char" else "lines"
 
 
+TEXT_FORMATS = ("text", "jsonl")
+"""How a text-stream file is stored: plain text, or JSON Lines with the text in a field (each
+record is one document)."""
+
+
 def read_documents(path: str | os.PathLike[str], documents: str, *,
-                   encoding: str = "utf-8") -> Iterator[list[str]]:
+                   encoding: str = "utf-8", format: str = "text",
+                   field: str = "text") -> Iterator[list[str]]:
     """The documents of the text file ``path`` (or a bundled corpus ``NAME/SPLIT``, e.g.
     ``passage/train``), each as a list of blocks (strings whose concatenation is the
-    document)."""
+    document). With ``format="jsonl"`` each line is a JSON object whose ``field`` holds one
+    document (``documents`` then does not apply)."""
     if documents not in ("file", "lines"):
         raise SettingsError(f"documents must be 'file' or 'lines', not {documents!r}")
+    if format not in TEXT_FORMATS:
+        raise SettingsError(f"text format must be one of {', '.join(TEXT_FORMATS)}, not "
+                            f"{format!r}")
     path, _ = resolve_corpus(path)
     if not path.is_file():
         raise CorpusError(f"{path}: not a text file; pass an existing plain-text file")
+    if format == "jsonl":
+        yield from _jsonl_documents(path, field, encoding)
+        return
     try:
         with open(path, encoding=encoding, newline="") as fh:
             if documents == "lines":
@@ -83,11 +96,38 @@ def read_documents(path: str | os.PathLike[str], documents: str, *,
                           f"pass the right --encoding") from None
 
 
+def _jsonl_documents(path: os.PathLike[str], field: str, encoding: str
+                     ) -> Iterator[list[str]]:
+    import json
+
+    try:
+        with open(path, encoding=encoding) as fh:
+            for number, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as err:
+                    raise CorpusError(f"{path}:{number}: not a JSON object ({err.msg}); write "
+                                      f'one object per line, e.g. {{"{field}": "..."}}') from None
+                text = record.get(field) if isinstance(record, dict) else None
+                if not isinstance(text, str):
+                    raise CorpusError(f"{path}:{number}: no text field {field!r}; set the "
+                                      "reader's field to the key that holds the text")
+                if text.strip():
+                    yield [text]
+    except UnicodeDecodeError as err:
+        raise CorpusError(f"{path}: not {encoding} text ({err.reason} at byte {err.start}); "
+                          f"pass the right --encoding") from None
+
+
 def document_texts(path: str | os.PathLike[str], documents: str, *,
-                   encoding: str = "utf-8") -> Iterator[str]:
+                   encoding: str = "utf-8", format: str = "text",
+                   field: str = "text") -> Iterator[str]:
     """Every block of every document (for building a vocabulary: the token counts are those of
     the whole file)."""
-    for blocks in read_documents(path, documents, encoding=encoding):
+    for blocks in read_documents(path, documents, encoding=encoding, format=format,
+                                 field=field):
         yield from blocks
 
 
@@ -109,14 +149,16 @@ def encode_documents(tokenizer: Tokenizer, vocab: Vocab,
 
 
 def read_stream(path: str | os.PathLike[str], tokenizer: Tokenizer, vocab: Vocab,
-                documents: str, *, encoding: str = "utf-8") -> torch.Tensor:
+                documents: str, *, encoding: str = "utf-8", format: str = "text",
+                field: str = "text") -> torch.Tensor:
     """The ids of the text file ``path`` (see :func:`encode_documents`); raises
     :class:`~lexiloom.errors.CorpusError` when it has no text."""
-    ids = encode_documents(tokenizer, vocab, read_documents(path, documents, encoding=encoding))
+    ids = encode_documents(tokenizer, vocab, read_documents(path, documents, encoding=encoding,
+                                                            format=format, field=field))
     if len(ids) < 3:
         raise CorpusError(f"{path}: the text file is empty; pass a file with text in it")
     return ids
 
 
-__all__ = ["DOCUMENTS", "document_texts", "documents_mode", "encode_documents", "read_documents",
-           "read_stream"]
+__all__ = ["DOCUMENTS", "TEXT_FORMATS", "document_texts", "documents_mode", "encode_documents",
+           "read_documents", "read_stream"]

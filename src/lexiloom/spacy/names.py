@@ -35,3 +35,24 @@ CORPUS_READER = "lexiloom.Corpus.v1"
 VOCAB_CALLBACK = "lexiloom.vocab_from_corpus.v1"
 """The ``[initialize.before_init]`` callback that builds lexiloom models' vocabularies from the
 whole training corpus."""
+
+TEXT_STREAMS_READER = "lexiloom.TextStreams.v1"
+"""The registered ``@readers`` function for a generator's training and evaluation text: parallel
+streams of token ids in chunks (truncated back-propagation through time)."""
+
+INTERLEAVED_READER = "lexiloom.Interleaved.v1"
+"""The ``@readers`` function that interleaves a generator's stream chunks with documents, so a
+pipeline with a generator and a ``textcat`` trains both from one corpus."""
+
+STREAM_BATCHER = "lexiloom.stream_batcher.v1"
+"""The order-preserving ``@batchers`` function that puts the chunks of one stream position into
+one batch."""
+
+ADAM_OPTIMIZER = "lexiloom.Adam.v1"
+"""thinc's Adam with clipping by the global gradient norm of each lexiloom torch module."""
+
+SGD_OPTIMIZER = "lexiloom.SGD.v1"
+"""thinc's SGD with clipping by the global gradient norm of each lexiloom torch module."""
+
+WARMUP_COSINE = "lexiloom.warmup_cosine.v1"
+"""The learning-rate schedule: linear warm-up, then a half cosine to a final rate."""

@@ -13,6 +13,8 @@ thinc's ``use_params`` looks for keys ``"pytorch_{id}_{name}"``, but its own opt
 ``(shim id, name)``: ``use_params(optimizer.averages)`` then applied nothing, and
 ``use_averages = true`` was a silent no-op. :meth:`InPlaceUpdateShim.use_params` reads those keys.
 
+``lexiloom.Adam.v1``'s ``global_grad_clip`` is applied here, over the module's gradients.
+
 Importing this module does not import torch.
 """
 
@@ -24,6 +26,8 @@ from typing import Any
 
 from thinc.api import Optimizer, PyTorchShim, torch2xp, xp2torch
 
+from lexiloom.spacy.optimizers import global_grad_clip
+
 
 class InPlaceUpdateShim(PyTorchShim):
     """A ``PyTorchShim`` whose :meth:`finish_update` keeps each parameter's storage."""
@@ -33,7 +37,14 @@ class InPlaceUpdateShim(PyTorchShim):
 
         The optimizer updates thinc's usual array view of the parameter; when it returns a new
         array instead (an optimizer that does not work in place), its values are copied into
-        the parameter."""
+        the parameter. An optimizer with a ``global_grad_clip`` (``lexiloom.Adam.v1``) first
+        scales the module's gradients to at most that norm, taken over all of them."""
+        bound = global_grad_clip(optimizer)
+        if bound and not self._grad_scaler.found_inf:
+            import torch
+
+            torch.nn.utils.clip_grad_norm_(
+                [p for p in self._model.parameters() if p.grad is not None], bound)
         for name, param in self._model.named_parameters():
             if param.grad is None:
                 continue

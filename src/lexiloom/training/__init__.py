@@ -12,6 +12,6 @@ from __future__ import annotations
 
 from lexiloom.training.api import train
 from lexiloom.training.config import TrainConfig
-from lexiloom.training.loop import TrainResult
+from lexiloom.training.outputs import TrainResult
 
 __all__ = ["TrainConfig", "TrainResult", "train"]

@@ -1,6 +1,6 @@
 """``train(...)``: write the spaCy config for the task, initialize the pipeline as ``spacy train``
-does, and train it on spaCy's loop (:mod:`lexiloom.training.spacy_loop`); language models use
-their own loop (:mod:`lexiloom.training.language_model`) until the generator moves to spaCy's.
+does, and train it on spaCy's loop (:mod:`lexiloom.training.spacy_loop`): text classifiers and
+the ``lexiloom_generator`` language model alike.
 
 The output directory ``out_dir`` receives ``model-best/`` and ``model-last/`` (spaCy pipelines),
 ``checkpoints/`` (resumable state), ``config.cfg`` (the complete spaCy config, which ``spacy
@@ -22,8 +22,14 @@ from lexiloom.spacy.names import CORPUS_READER, VOCAB_CALLBACK
 from lexiloom.threads import usable_cores, use_threads
 from lexiloom.training import checkpoint, spacy_loop
 from lexiloom.training.classifier_scores import score_classifier
-from lexiloom.training.config import TrainConfig, assemble, classifier_name, load_label_map
-from lexiloom.training.loop import CHECKPOINTS, TrainResult, start_run
+from lexiloom.training.config import (
+    TrainConfig,
+    assemble,
+    classifier_name,
+    generator_name,
+    load_label_map,
+)
+from lexiloom.training.outputs import CHECKPOINTS, TrainResult, start_run
 from lexiloom.training.pipeline import BEST, load_pipeline, register_factories
 from lexiloom.training.progress import tell
 
@@ -128,9 +134,7 @@ def _train(config: TrainConfig | dict[str, Any] | str | os.PathLike[str] | None,
                             "works with resume=True)")
     cfg = as_config(config).validate()
     if cfg.task == "generate":
-        from lexiloom.training.language_model import train_language_model
-
-        return train_language_model(cfg, out, progress=progress)
+        return _train_generator(cfg, out, progress)
     train_data, dev_data = _read_corpora(cfg)
     labels = train_data.labels
     if not cfg.multi_label and len(labels) < 2:
@@ -154,18 +158,70 @@ def _resume(found: checkpoint.Checkpoint, out: Path, progress: bool,
     cfg = TrainConfig.from_dict(json.loads((out / TRAINING_JSON).read_text("utf-8")))
     cfg.threads = threads if threads is not None else (
         None if cfg.threads is None else min(cfg.threads, usable_cores()))
-    if cfg.task == "generate":
-        from lexiloom.training.language_model import resume_language_model
-
-        return resume_language_model(found, cfg, out, progress=progress)
     if "loop" not in found.state:
         raise ModelFileError(f"{found.path}: a checkpoint of an older lexiloom's training loop, "
                              "which this version cannot continue; start again without --resume")
     _set_device(cfg)
     nlp = load_pipeline(found.model_dir)
+    if cfg.task == "generate":
+        result = spacy_loop.run(nlp, out, resume_from=found, progress=progress)
+        return _with_lm_scores(result, generator_name(nlp.config), cfg)
     component = classifier_name(nlp.config)
     result = spacy_loop.run(nlp, out, resume_from=found, progress=progress)
     return _with_scores(result, component, _read_corpora(cfg)[1])
+
+
+def _train_generator(cfg: TrainConfig, out: Path, progress: bool) -> TrainResult:
+    """Train a fresh ``lexiloom_generator`` as ``cfg`` says, on spaCy's loop."""
+    spacy_config, component, assembled = assemble(cfg)
+    tell(assembled["notes"], enabled=progress)
+    _set_device(cfg)
+    nlp = initialize_pipeline(spacy_config)
+    for line in stream_budget(nlp, component, cfg.epochs):
+        tell([line], enabled=progress)
+    start_run(out, cfg.to_dict(), nlp.config.to_str())
+    result = spacy_loop.run(nlp, out, progress=progress)
+    return _with_lm_scores(result, component, cfg)
+
+
+def stream_budget(nlp: Any, component: str, epochs: int | None) -> list[str]:
+    """Check the generator's corpora before training (a text too short for its streams, an
+    empty or missing dev text) and, for ``epochs``, end the run after that many passes over the
+    training streams (``[training] max_steps``, counted from 0, lowered only). Returns what to
+    tell the user."""
+    from spacy.util import resolve_dot_names
+
+    config = nlp.config.interpolate()
+    train, dev = resolve_dot_names(config, [config["training"]["train_corpus"],
+                                            config["training"]["dev_corpus"]])
+    generator = nlp.get_pipe(component)
+    dev.ids(generator)
+    chunks = train.chunks_per_stream(generator)
+    lines = [f"{len(train.ids(generator)):,} training tokens in {train.streams} streams, "
+             f"{chunks:,} chunks of {train.bptt} per epoch; vocabulary "
+             f"{len(generator.token_vocab):,}"]
+    if epochs is not None:
+        training = nlp.config["training"]
+        steps = epochs * chunks - 1
+        if not training.get("max_steps") or steps < training["max_steps"]:
+            training["max_steps"] = max(steps, 1)
+            lines.append(f"{epochs} epoch(s): max_steps = {training['max_steps']}")
+    return lines
+
+
+def _with_lm_scores(result: TrainResult, component: str, cfg: TrainConfig) -> TrainResult:
+    """``result`` with the dev cross-entropy and perplexity of ``model-best`` (one pass over
+    the dev text, state carried) and its best score as cross-entropy (lower is better)."""
+    if (result.out_dir / BEST).is_dir():
+        reader = cfg.reader or {}
+        generator = load_pipeline(result.out_dir / BEST).get_pipe(component)
+        result.scores = generator.evaluate_file(
+            cfg.dev, encoding=cfg.encoding, format="jsonl" if cfg.format == "jsonl" else "text",
+            field=str(reader.get("field", "text")))
+    result.metric = "cross_entropy"
+    if result.best_score is not None:
+        result.best_score = -result.best_score
+    return result
 
 
 def _with_scores(result: TrainResult, component: str, dev: Any) -> TrainResult:

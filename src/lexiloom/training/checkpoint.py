@@ -153,6 +153,42 @@ def thinc_optimizer_writer(optimizer: Any, nlp: Any) -> Callable[[Path], None]:
     return write
 
 
+COMPONENT_STATES = "component-states"
+"""The checkpoint folder of components' training state (``NAME.safetensors`` each): what a
+component with ``training_state()``/``load_training_state()`` carries between updates, such as a
+generator's per-stream encoder state."""
+
+
+def component_states_writer(nlp: Any) -> Callable[[Path], None]:
+    """A :func:`save` ``write_extra`` that stores the training state of every component of
+    ``nlp`` that has one."""
+    def write(folder: Path) -> None:
+        from safetensors.torch import save_file
+
+        for name, proc in nlp.pipeline:
+            if callable(getattr(proc, "training_state", None)):
+                (folder / COMPONENT_STATES).mkdir(exist_ok=True)
+                save_file(proc.training_state(),
+                          str(folder / COMPONENT_STATES / f"{name}.safetensors"))
+
+    return write
+
+
+def load_component_states(checkpoint: Checkpoint, nlp: Any) -> None:
+    """Give each component of ``nlp`` the training state ``checkpoint`` holds for it."""
+    from safetensors.torch import load_file
+
+    for name, proc in nlp.pipeline:
+        path = checkpoint.path / COMPONENT_STATES / f"{name}.safetensors"
+        if callable(getattr(proc, "load_training_state", None)) and path.is_file():
+            try:
+                tensors = load_file(str(path))
+            except Exception as err:  # safetensors raises several kinds for a damaged file
+                raise ModelFileError(f"{path}: unreadable training state ({err}); start "
+                                     "without --resume") from None
+            proc.load_training_state(tensors)
+
+
 def save(directory: Path, step: int, nlp: Any, write_extra: Callable[[Path], None],
          state: dict[str, Any], *, keep: int = 2) -> Path:
     """Write the checkpoint of ``step`` under ``directory`` atomically; keep the last ``keep``.

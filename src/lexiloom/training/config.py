@@ -3,13 +3,12 @@
 The pipeline comes from a spaCy config file: ``spacy_config`` when given (``--config CFG``), else
 the task's default under ``configs/`` (the files the benchmark uses, so a user who passes no
 model flags trains the benchmark's model). ``embedder``/``encoder``/``head`` override the
-classifier's ``lexiloom.TextClassifier.v1`` blocks: settings are merged into the block, and
-when a block is renamed (``--encoder gru`` over an ``lstm`` block) the old settings the new
-component also declares are kept (and a note says which). For classifiers the training options
-that are set are written into the spaCy config's ``[training]`` and ``[lexiloom]`` sections
-(:func:`apply_training_options`) and spaCy resolves the rest; for the generator, settings left
-at ``None`` come from the config's ``[training]`` section, then from :data:`FALLBACKS`
-(:func:`resolve_training`).
+classifier's ``lexiloom.TextClassifier.v1`` blocks (or the generator's): settings are merged into
+the block, and when a block is renamed (``--encoder gru`` over an ``lstm`` block) the old
+settings the new component also declares are kept (and a note says which). The training options
+that are set are written into the spaCy config's ``[training]``, ``[corpora]`` and
+``[lexiloom]`` sections (:func:`apply_training_options`, :func:`apply_generator_options`) and
+spaCy resolves the rest.
 """
 
 from __future__ import annotations
@@ -25,13 +24,18 @@ from typing import Any
 
 from lexiloom.errors import LexiloomError, SettingsError
 from lexiloom.spacy.names import (
+    ADAM_OPTIMIZER,
     ARCHITECTURE,
     ARCHITECTURE_V2,
     BLOCK_PARTS,
     CLASSIFIER_FACTORIES,
     GENERATOR_FACTORY,
     SENTIMENT_FACTORY,
+    SGD_OPTIMIZER,
+    STREAM_BATCHER,
     TEXT_CLASSIFIERS,
+    TEXT_STREAMS_READER,
+    WARMUP_COSINE,
 )
 from lexiloom.threads import resolve_threads
 
@@ -42,15 +46,8 @@ LEVELS = ("char", "word")
 LR_SCHEDULES = ("constant", "linear", "cosine")
 SENTIMENT_FACTORIES_MODULE = "lexiloom.spacy.components.factories"
 
-FALLBACKS: dict[str, Any] = {"epochs": 10, "batch_size": 32, "lr": 0.001, "seed": 0,
-                             "dropout": 0.1, "patience": 3, "max_steps": None, "eval_every": 0,
-                             "bptt": 128, "documents": "auto", "lr_schedule": "constant",
-                             "warmup_steps": 0, "max_seconds": None}
-"""Training settings used when neither the caller nor the spaCy config set them. ``bptt``,
-``documents``, ``lr_schedule``, ``warmup_steps`` and ``max_seconds`` are read from the config's
-``[lexiloom]`` section (spaCy's ``[training]`` has no place for them)."""
-
-LEXILOOM_SECTION_KEYS = ("bptt", "documents", "lr_schedule", "warmup_steps", "max_seconds")
+DEFAULT_LEARN_RATE = 0.001
+"""The learning rate of an optimizer ``--optimizer`` names when nothing else sets one."""
 
 CONFIG_DIR = Path(str(files("lexiloom_configs")))
 """The shipped ``configs/`` folder (installed as the ``lexiloom_configs`` data package)."""
@@ -115,13 +112,13 @@ class TrainConfig:
     ``train``/``dev``: corpus paths (anything :func:`lexiloom.corpora.read_corpus` reads, also a
     bundled ``NAME/SPLIT``), read with ``format``, ``encoding`` and ``reader`` settings;
     ``label_map`` maps raw labels to names (a dict or a JSON file). ``eval_every``: evaluate on
-    dev every N steps (generate: 0 means at each epoch's end). ``epochs`` and ``max_steps``
-    both bound training (whichever ends first; classifiers count steps as spaCy does, from 0).
-    ``checkpoint_every``: checkpoint every N steps (0: at each evaluation; classifiers: a
-    multiple of ``eval_every``). ``patience``: stop after this many evaluations without a
-    better dev score (0: never stop early). ``keep_checkpoints``: how many checkpoints to keep
-    (default 2). A setting left ``None`` comes from the spaCy config (classifiers: spaCy fills
-    what the config lacks; generate: then :data:`FALLBACKS`).
+    dev every N steps. ``epochs`` and ``max_steps`` both bound training (whichever ends first;
+    steps are counted as spaCy does, from 0). ``checkpoint_every``: checkpoint every N steps
+    (0: at each evaluation; a multiple of ``eval_every``). ``patience``: stop after this many
+    evaluations without a better dev score (0: never stop early). ``keep_checkpoints``: how many
+    checkpoints to keep (default 2). A setting left ``None`` comes from the spaCy config, and
+    spaCy fills what the config lacks. For ``task="generate"``: ``batch_size`` is the number of
+    parallel streams, ``bptt`` the tokens per chunk, ``format`` ``text`` or ``jsonl``.
     """
 
     train: str = ""
@@ -291,8 +288,7 @@ def template(task: str, multi_label: bool) -> dict[str, Any]:
     return {
         "nlp": {"lang": "en", "pipeline": ["textcat"], "batch_size": 256},
         "components": {"textcat": {"factory": factory, "threshold": 0.5, "model": model}},
-        "training": {"seed": FALLBACKS["seed"], "dropout": FALLBACKS["dropout"],
-                     "max_epochs": FALLBACKS["epochs"]},
+        "training": {"seed": 0, "dropout": 0.1, "max_epochs": 10},
     }
 
 
@@ -333,7 +329,8 @@ def generator_name(spacy_config: Any) -> str:
 
 def assemble_generator(config: TrainConfig) -> tuple[Any, str, dict[str, Any]]:
     """:func:`assemble` for ``task="generate"``: the generator's tokenizer (``level`` or
-    ``tokenizer``) and embedder/encoder/head overrides go into its component block."""
+    ``tokenizer``) and embedder/encoder/head overrides go into its component block, the training
+    options into ``[training]``, ``[corpora]`` and ``[lexiloom]``."""
     spacy_config = load_spacy_config(config)
     name = generator_name(spacy_config)
     component = spacy_config["components"][name]
@@ -348,20 +345,85 @@ def assemble_generator(config: TrainConfig) -> tuple[Any, str, dict[str, Any]]:
             component["tokenizer"] = block.pop("name")
             component["tokenizer_settings"] = block
     notes = apply_overrides(component, _overrides(config))
-    resolved = {**resolve_training(config, spacy_config), "notes": notes}
-    component["seed"] = resolved["seed"]
-    if config.dropout is not None:  # --dropout: the generator's dropout on its embeddings
-        component["dropout"] = config.dropout
-    if resolved["documents"] != "auto" or "documents" not in component:
-        component["documents"] = resolved["documents"]
+    apply_generator_options(config, spacy_config, name)
+    return spacy_config, name, {"notes": notes}
+
+
+def apply_generator_options(config: TrainConfig, spacy_config: Any, component: str) -> None:
+    """Write ``config``'s options for the generator ``component`` into the spaCy config: its
+    corpora (``lexiloom.TextStreams.v1`` over ``train``/``dev``; ``batch_size`` streams of
+    ``bptt`` tokens; dev read as one stream), ``documents``, ``seed``, ``dropout`` (``[training]
+    dropout``; the component's own setting then null), the learning rate and its schedule
+    (``lr``, ``lr_schedule``, ``warmup_steps``), ``--optimizer`` (lexiloom's Adam or SGD,
+    keeping the global gradient-norm clipping) and the loop options every task shares."""
+    settings = spacy_config["components"][component]
     training = spacy_config.setdefault("training", {})
-    training.update({"seed": resolved["seed"],
-                     "max_epochs": 0 if resolved["epochs"] == UNBOUNDED_EPOCHS
-                     else resolved["epochs"], "max_steps": resolved["max_steps"] or 0,
-                     "eval_frequency": resolved["eval_every"] or 0})
-    section = spacy_config.setdefault("lexiloom", {})
-    section.update({key: resolved[key] for key in LEXILOOM_SECTION_KEYS})
-    return spacy_config, name, resolved
+    training["max_epochs"] = -1  # stream order: spaCy shuffles a corpus it reads into a list
+    training["batcher"] = {"@batchers": STREAM_BATCHER, "size": 64}
+    set_stream_corpora(spacy_config, config, component)
+    if config.documents is not None:
+        settings["documents"] = config.documents
+    if config.seed is not None:
+        settings["seed"] = "${system.seed}"
+        spacy_config.setdefault("system", {})["seed"] = config.seed
+    if config.dropout is not None:
+        settings["dropout"] = None
+    optimizer = dict(training.get("optimizer") or {})
+    if config.optimizer is not None:
+        optimizer = optimizer_section(config.optimizer, optimizer, generator=True)
+    rate = optimizer.get("learn_rate", DEFAULT_LEARN_RATE)
+    schedule = dict(rate) if isinstance(rate, Mapping) else None
+    if config.lr is not None or config.lr_schedule is not None \
+            or config.warmup_steps is not None or (schedule is None and config.optimizer):
+        initial = config.lr if config.lr is not None else (
+            schedule.get("initial_rate", DEFAULT_LEARN_RATE) if schedule else rate)
+        warmup = config.warmup_steps if config.warmup_steps is not None else (
+            schedule.get("warmup_steps", 0) if schedule else 0)
+        shape = config.lr_schedule or ("cosine" if schedule else "constant")
+        optimizer["learn_rate"] = learning_rate_schedule(shape, float(initial), int(warmup))
+    training["optimizer"] = optimizer
+    apply_training_options(dataclasses.replace(config, optimizer=None, lr=None, batch_size=None,
+                                               epochs=None), spacy_config)
+
+
+def learning_rate_schedule(shape: str, initial: float, warmup: int) -> dict[str, Any]:
+    """The ``learn_rate`` schedule section for ``--lr-schedule shape`` (constant, linear or
+    cosine after ``warmup`` steps of linear warm-up; decays end at ``max_steps``)."""
+    if shape == "linear":
+        return {"@schedules": "warmup_linear.v1", "initial_rate": initial,
+                "warmup_steps": warmup, "total_steps": "${training.max_steps}"}
+    return {"@schedules": WARMUP_COSINE, "initial_rate": initial, "warmup_steps": warmup,
+            "total_steps": "${training.max_steps}",
+            "final_rate": initial if shape == "constant" else 0.0}
+
+
+TEXT_FORMATS = {None: "text", "text": "text", "txt": "text", "jsonl": "jsonl"}
+"""``--format`` for a generator's text: plain text (default) or JSON Lines."""
+
+
+def set_stream_corpora(spacy_config: Any, config: TrainConfig, component: str) -> None:
+    """Point ``[corpora]`` at ``config``'s train and dev text through ``lexiloom.TextStreams.v1``
+    for ``component``: the training text in ``batch_size`` streams of ``bptt`` tokens (else the
+    config's reader's, else 16 of 128), the dev text as one stream."""
+    if config.format not in TEXT_FORMATS:
+        raise SettingsError(f"--format {config.format}: a generator reads plain text (text) or "
+                            "JSON Lines with a text field (jsonl)")
+    corpora = spacy_config.get("corpora", {}) or {}
+    given = dict(corpora.get("train") or {})
+    if given.get("@readers") != TEXT_STREAMS_READER:
+        given = {}
+    reader = {"@readers": TEXT_STREAMS_READER, "component": component,
+              "format": TEXT_FORMATS[config.format], "field": str(config.reader.get("field",
+                                                                                 "text")),
+              "encoding": config.encoding}
+    streams = config.batch_size or given.get("streams", 16)
+    bptt = config.bptt or given.get("bptt", 128)
+    spacy_config.setdefault("paths", {}).update({"train": config.train, "dev": config.dev})
+    spacy_config["corpora"] = {
+        "train": {**reader, "path": "${paths.train}", "streams": streams, "bptt": bptt},
+        "dev": {**reader, "path": "${paths.dev}", "streams": 1, "bptt": 256}}
+    training = spacy_config.setdefault("training", {})
+    training.update({"train_corpus": "corpora.train", "dev_corpus": "corpora.dev"})
 
 
 def classifier_name(spacy_config: Any) -> str:
@@ -455,7 +517,7 @@ def apply_training_options(config: TrainConfig, spacy_config: Any) -> None:
     optimizer = dict(training.get("optimizer") or {})
     if config.optimizer is not None:
         optimizer = optimizer_section(config.optimizer, optimizer)
-        optimizer.setdefault("learn_rate", FALLBACKS["lr"])
+        optimizer.setdefault("learn_rate", DEFAULT_LEARN_RATE)
     if config.lr is not None:
         optimizer["learn_rate"] = config.lr
     if optimizer:
@@ -475,17 +537,24 @@ def apply_training_options(config: TrainConfig, spacy_config: Any) -> None:
 OPTIMIZER_FUNCTIONS = {"adam": "Adam.v1", "sgd": "SGD.v1"}
 """The thinc optimizer each ``--optimizer`` choice names."""
 
+GENERATOR_OPTIMIZERS = {"adam": ADAM_OPTIMIZER, "sgd": SGD_OPTIMIZER}
+"""The optimizer each ``--optimizer`` choice names for a generator (global-norm clipping)."""
+
 _SHARED_OPTIMIZER_SETTINGS = ("learn_rate", "L2", "grad_clip", "use_averages",
                               "L2_is_weight_decay")
 
 
-def optimizer_section(name: str, current: Mapping[str, Any]) -> dict[str, Any]:
+def optimizer_section(name: str, current: Mapping[str, Any], *,
+                      generator: bool = False) -> dict[str, Any]:
     """The ``[training.optimizer]`` section for ``--optimizer name``, keeping the settings of
-    ``current`` that the new optimizer also takes (Adam's betas and eps only for Adam)."""
-    function = OPTIMIZER_FUNCTIONS[name]
+    ``current`` that the new optimizer also takes (Adam's betas and eps only for Adam). A
+    generator's optimizer is lexiloom's (``lexiloom.Adam.v1``/``lexiloom.SGD.v1``), which keep
+    its clipping by the global gradient norm."""
+    function = (GENERATOR_OPTIMIZERS if generator else OPTIMIZER_FUNCTIONS)[name]
     if current.get("@optimizers") == function:
         return dict(current)
-    keep = _SHARED_OPTIMIZER_SETTINGS + (("beta1", "beta2", "eps") if name == "adam" else ())
+    keep = _SHARED_OPTIMIZER_SETTINGS + (("beta1", "beta2", "eps") if name == "adam" else ()) \
+        + (("global_grad_clip",) if generator else ())
     return {"@optimizers": function, **{k: v for k, v in current.items() if k in keep}}
 
 
@@ -542,11 +611,6 @@ def apply_overrides(target: Any, overrides: dict[str, dict[str, Any]]) -> list[s
     return notes
 
 
-def optimizer_block(spacy_config: Any) -> dict[str, Any]:
-    """The spaCy config's ``[training.optimizer]`` section (empty when absent)."""
-    return dict((spacy_config.get("training", {}) or {}).get("optimizer", {}) or {})
-
-
 def _carried_settings(kind: str, name: str, current: dict[str, Any]) -> dict[str, Any]:
     """The settings of the config's ``kind`` block that the newly named component also declares
     and that differ from the old component's defaults (``--encoder gru`` over an ``lstm`` block
@@ -577,71 +641,5 @@ def _newest(kind: str, block: dict[str, Any]) -> dict[str, Any]:
     return {**block, VERSION_KEY: entry.version} if entry.version != 1 else block
 
 
-def resolve_training(config: TrainConfig, spacy_config: Any) -> dict[str, Any]:
-    """Epochs, max steps, evaluation interval, batch size, learning rate, seed, dropout and
-    patience: the caller's values, else the spaCy config's ``[training]`` section, else
-    :data:`FALLBACKS`.
-
-    From spaCy's section: ``max_epochs`` (0 there means "until max_steps"), ``max_steps``,
-    ``eval_frequency`` (steps), ``patience`` (steps there, converted to evaluations:
-    ``ceil(patience / eval_frequency)``), ``seed``, ``dropout``, ``optimizer.learn_rate`` and
-    ``batcher.size``.
-    """
-    training = _interpolated(spacy_config).get("training", {}) or {}
-    from_spacy: dict[str, Any] = {}
-    max_epochs, max_steps = training.get("max_epochs"), training.get("max_steps")
-    if _positive_int(max_steps):
-        from_spacy["max_steps"] = max_steps
-    if _positive_int(max_epochs):
-        from_spacy["epochs"] = max_epochs
-    elif _positive_int(max_steps):
-        from_spacy["epochs"] = UNBOUNDED_EPOCHS
-    frequency = training.get("eval_frequency")
-    if _positive_int(frequency):
-        from_spacy["eval_every"] = frequency
-        if _positive_int(training.get("patience")):
-            from_spacy["patience"] = -(-training["patience"] // frequency)
-    if training.get("patience") == 0:  # spaCy's "never stop early"
-        from_spacy["patience"] = 0
-    for key in ("seed", "dropout"):
-        if isinstance(training.get(key), int | float):
-            from_spacy[key] = training[key]
-    optimizer = training.get("optimizer", {}) or {}
-    if isinstance(optimizer.get("learn_rate"), int | float):
-        from_spacy["lr"] = float(optimizer["learn_rate"])
-    batcher = training.get("batcher", {}) or {}
-    if _positive_int(batcher.get("size")):
-        from_spacy["batch_size"] = batcher["size"]
-    section = spacy_config.get("lexiloom", {}) or {}
-    for key in LEXILOOM_SECTION_KEYS:
-        if section.get(key) is not None:
-            from_spacy[key] = section[key]
-    resolved = {}
-    for key, fallback in FALLBACKS.items():
-        given = getattr(config, key)
-        resolved[key] = given if given is not None else from_spacy.get(key, fallback)
-    if config.epochs is not None and config.max_steps is None:
-        resolved["max_steps"] = None  # an explicit epoch count is not cut short by the file
-    return resolved
-
-
-def _interpolated(spacy_config: Any) -> Any:
-    """``spacy_config`` with its ``${section.key}`` references filled in (e.g. spaCy's own
-    ``[training] seed = ${system.seed}``), as spaCy reads it."""
-    from thinc.api import Config
-
-    try:
-        return Config(spacy_config).interpolate()
-    except Exception as err:  # confection raises several kinds for a bad reference
-        raise SettingsError(f"cannot fill in the spaCy config's references: {err}") from None
-
-
-UNBOUNDED_EPOCHS = 1_000_000
-"""Epochs when the spaCy config bounds training by ``max_steps`` only."""
-
-
-def _positive_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
-
-
-__all__ = ["TrainConfig", "assemble", "classifier_name", "load_label_map", "resolve_training"]
+__all__ = ["TrainConfig", "apply_generator_options", "assemble", "classifier_name",
+           "learning_rate_schedule", "load_label_map", "set_stream_corpora"]

@@ -5,13 +5,14 @@ added around it, each by a named mechanism:
 
 - **Checkpoints and exact resume.** :class:`ResumableBatches` is spaCy's
   ``create_train_batches`` (the same global-``random`` shuffle of the same list, the same
-  batcher) that records where it is and can start mid-epoch. A checkpoint is written from the
-  ``before_update`` callback of every evaluation step (or every ``checkpoint_every`` steps, a
-  multiple of ``eval_frequency``): the pipeline, the optimizer's state, the batch position and
-  the epoch's order, every random state, the best score and the losses since the last
-  evaluation. A resumed ``train_while_improving`` counts steps from 0 again, evaluates at its
-  step 0 and every ``eval_frequency`` steps, which are then exactly the evaluation steps of the
-  uninterrupted run.
+  batcher; a corpus read anew each epoch when ``max_epochs`` is -1) that records where it is
+  and can start mid-epoch. A checkpoint is written from the ``before_update`` callback of every
+  evaluation step (or every ``checkpoint_every`` steps, a multiple of ``eval_frequency``): the
+  pipeline, the optimizer's state, the components' training state (a generator's per-stream
+  encoder state), the batch position and the epoch's order, every random state, the best score
+  and the losses since the last evaluation. A resumed ``train_while_improving`` counts steps
+  from 0 again, evaluates at its step 0 and every ``eval_frequency`` steps, which are then
+  exactly the evaluation steps of the uninterrupted run.
 - **Best model and patience across a resume.** lexiloom decides ``model-best`` and early
   stopping from global step numbers and the saved best score (spaCy's own history restarts);
   the rules are spaCy's: a score equal to the best saves ``model-best`` again, patience counts
@@ -46,9 +47,10 @@ from typing import Any
 
 from lexiloom import atomic
 from lexiloom.errors import CorpusError
+from lexiloom.spacy.text_streams import chunk_of
 from lexiloom.training import checkpoint, seeds
 from lexiloom.training.config import LEXILOOM_SECTION, LoopSettings, checkpoint_interval
-from lexiloom.training.loop import CHECKPOINTS, METRICS, TrainResult, truncate_metrics
+from lexiloom.training.outputs import CHECKPOINTS, METRICS, TrainResult, truncate_metrics
 from lexiloom.training.pipeline import BEST, LAST, save_pipeline
 from lexiloom.training.progress import Progress
 
@@ -122,12 +124,16 @@ class ResumableBatches:
                 epoch_examples = self.corpus(self.nlp)
             skip = int(start["batch"]) if resuming else 0
             sizes = self.sizes.drawn if self.sizes else None  # before this epoch's batches
+            number = -1
             for number, batch in enumerate(self.batcher(epoch_examples)):
                 if number < skip:
                     continue
                 self.position = {"epoch": epoch, "batch": number, "sizes": sizes,
                                  "order": order if self.max_epochs >= 0 else None}
                 yield epoch, batch
+            if number < 0:
+                raise CorpusError("the training corpus has no examples; check [corpora.train] "
+                                  "(--train)")
             start = None
             epoch += 1
 
@@ -141,6 +147,7 @@ class RunState:
     losses: dict[str, float] | None = None
     loss_steps: int = 0
     seconds: float = 0.0
+    eval_seconds: float = 0.0
     docs: int = 0
     stopped_early: bool = False
     finished: bool = False
@@ -194,6 +201,7 @@ def run(nlp: Any, out_dir: Path, *, resume_from: checkpoint.Checkpoint | None = 
     offset = resume_from.step if resume_from else 0
     if resume_from is not None:
         checkpoint.load_optimizer(resume_from, optimizer, nlp)
+        checkpoint.load_component_states(resume_from, nlp)
         for _ in range(offset):  # schedules are generators: replay them to where they were
             optimizer.step_schedules()
         truncate_metrics(out_dir, offset - 1)
@@ -234,7 +242,15 @@ def run(nlp: Any, out_dir: Path, *, resume_from: checkpoint.Checkpoint | None = 
         log_step({**info, "step": step, "losses": dict(losses)})
         state.loss_steps = 0
 
-    evaluate = create_evaluation_callback(nlp, dev_corpus, T["score_weights"])
+    spacy_evaluate = create_evaluation_callback(nlp, dev_corpus, T["score_weights"])
+
+    def evaluate() -> tuple[float, dict[str, Any]]:
+        began_evaluation = time.perf_counter()
+        try:
+            return spacy_evaluate()
+        finally:
+            state.eval_seconds += time.perf_counter() - began_evaluation
+
     logged = sys.stderr if progress else io.StringIO()  # stdout stays free for --json
     with nlp.select_pipes(disable=frozen):
         log_step, finalize_logger = T["logger"](nlp, logged, logged)
@@ -255,7 +271,7 @@ def run(nlp: Any, out_dir: Path, *, resume_from: checkpoint.Checkpoint | None = 
                 losses[name] = losses.get(name, 0.0) + value - seen.get(name, 0.0)
             seen = dict(info["losses"])
             state.loss_steps += 1
-            state.docs += len(batch)
+            state.docs += batch_items(batch)
             report.update(step + 1, state.epoch, sum(losses.values()) / state.loss_steps,
                           len(batch))
             if info["score"] is not None:
@@ -297,10 +313,24 @@ def run(nlp: Any, out_dir: Path, *, resume_from: checkpoint.Checkpoint | None = 
                    seconds=time.perf_counter() - began)
 
 
+def batch_items(batch: list[Any]) -> int:
+    """What a batch trains on: the tokens predicted from stream chunks, else the documents."""
+    chunks = [chunk_of(example) for example in batch]
+    if chunks and all(chunk is not None for chunk in chunks):
+        return sum(len(chunk.ids) - 1 for chunk in chunks)
+    return len(batch)
+
+
 def _save_checkpoint(out_dir: Path, step: int, nlp: Any, optimizer: Any, state: RunState,
                      position: dict[str, Any], keep: int) -> None:
-    checkpoint.save(out_dir / CHECKPOINTS, step, nlp,
-                    checkpoint.thinc_optimizer_writer(optimizer, nlp),
+    write_optimizer = checkpoint.thinc_optimizer_writer(optimizer, nlp)
+    write_states = checkpoint.component_states_writer(nlp)
+
+    def write(folder: Path) -> None:
+        write_optimizer(folder)
+        write_states(folder)
+
+    checkpoint.save(out_dir / CHECKPOINTS, step, nlp, write,
                     {"loop": dict(vars(state)), "batches": position, "rng": seeds.capture()},
                     keep=keep)
 
@@ -327,7 +357,8 @@ def _result(out_dir: Path, state: RunState, T: dict[str, Any], *, resumed_from: 
     return TrainResult(out_dir=out_dir, steps=state.last_step + 1, epochs=state.epoch + 1,
                        best_score=state.best_score, best_step=state.best_step, scores=None,
                        stopped_early=state.stopped_early, resumed_from=resumed_from,
-                       seconds=seconds, train_seconds=state.seconds, items=state.docs,
+                       seconds=seconds, train_seconds=state.seconds - state.eval_seconds,
+                       items=state.docs,
                        metric=main_metric(dict(T["score_weights"])), history=history)
 
 

@@ -1,80 +1,72 @@
-"""The ``lexiloom_generator`` component: a recurrent language model inside a spaCy pipeline.
+"""The ``lexiloom_generator`` component: a recurrent language model as a spaCy ``TrainablePipe``.
 
 It holds a tokenizer (any registered one, by name and settings; ``level="char"|"word"`` is a
 shorthand for ``char``/``regex``), a :class:`~lexiloom.vocab.Vocab` and a
-:class:`~lexiloom.models.language_model.LanguageModel`::
+:class:`~lexiloom.models.language_model.LanguageModel` inside a thinc model (an
+:class:`~lexiloom.spacy.torch_shim.InPlaceUpdateShim`), so spaCy's loop trains it like any other
+component: ``spacy train`` and ``lexiloom train --task generate`` alike::
 
-    nlp.add_pipe("lexiloom_generator", config={"level": "char"})
-    nlp.initialize(lambda: examples)              # or generator.initialize(texts=[...])
-    generator = nlp.get_pipe("lexiloom_generator")
+    [corpora.train]
+    @readers = "lexiloom.TextStreams.v1"      # chunks of parallel streams of the text
+    path = ${paths.train}
+    component = "generator"
+
+    [training.batcher]
+    @batchers = "lexiloom.stream_batcher.v1"  # the chunks of one position per batch
+
+The vocabulary comes from ``initialize``: the ``texts`` given (Python API), else the text of the
+training corpus (``[training] train_corpus``) when it is this component's
+``lexiloom.TextStreams.v1`` corpus; never from unrelated examples. ``update`` runs truncated
+back-propagation through time on the chunks addressed to this component (others are ignored),
+carrying each stream's encoder state across updates (:mod:`lexiloom.spacy.stream_state`), and
+``score`` gives the dev cross-entropy as ``lm_score`` (higher is better: its negative) for
+spaCy's ``model-best``. Sampling: :mod:`~lexiloom.spacy.components.generator_sampling`; files:
+:mod:`~lexiloom.spacy.components.generator_files`::
+
+    generator = nlp.get_pipe("generator")
     generator.generate("ROMEO:", max_tokens=200, temperature=0.8, top_k=40, seed=1)
     nlp("ROMEO:")._.generate(max_tokens=50)      # continues the doc's text
 
-Running the pipeline sets ``doc._.lexiloom_generator`` (the key of the component that saw the
-doc, so ``doc._.generate`` uses that pipeline's generator even with several loaded) and
-``doc._.continuation`` (a greedy continuation of ``annotate_tokens`` tokens when that setting is
-above 0, else ``None``).
-
-Saved with the pipeline as ``settings.json``, ``vocab.json`` and ``model.safetensors`` (no
-pickle), each written atomically. Training is not done by this component: it has no ``update``.
+Dropout: the ``dropout`` setting (``null`` by default) is the rate on the token embeddings in
+training; when it is ``null`` that rate is ``[training] dropout`` (``lexiloom train
+--dropout``). Setting both to different non-zero values is an error.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import uuid
-import weakref
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from os import PathLike
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from spacy.language import Language
+from spacy.pipeline import TrainablePipe
 from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.vocab import Vocab as SpacyVocab
 
-from lexiloom import atomic, registry
-from lexiloom.corpora.text_stream import documents_mode, read_stream
-from lexiloom.errors import LexiloomError, ModelFileError, SettingsError
-from lexiloom.spacy.names import GENERATOR_FACTORY
-from lexiloom.spacy.serialize import embedding_shape
+from lexiloom import registry
+from lexiloom.corpora.text_stream import documents_mode
+from lexiloom.errors import LexiloomError, SettingsError
+from lexiloom.spacy.components.generator_files import FORMAT, GeneratorFiles
+from lexiloom.spacy.components.generator_sampling import (
+    GENERATE_HOOK,
+    GeneratorSampling,
+    register_extensions,
+)
+from lexiloom.spacy.names import GENERATOR_FACTORY, TEXT_STREAMS_READER
+from lexiloom.spacy.stream_state import StreamStates
+from lexiloom.spacy.text_streams import Chunk, chunk_of
 from lexiloom.threads import fit_torch_threads
 from lexiloom.vocab import Vocab
 
-FORMAT = "lexiloom.TextGenerator"
-VERSION = 1
 LEVELS = {"char": "char", "word": "regex"}
-SETTINGS_FILE, VOCAB_FILE, WEIGHTS_FILE = "settings.json", "vocab.json", "model.safetensors"
-
-_LIVE: weakref.WeakValueDictionary[str, TextGenerator] = weakref.WeakValueDictionary()
-"""Every live generator by its key, so a doc finds the generator of the pipeline that made it."""
-
-
-def register_extensions() -> None:
-    """Register ``doc._.lexiloom_generator``, ``doc._.continuation`` (default ``None``) and the
-    method ``doc._.generate`` unless already registered."""
-    for name in ("lexiloom_generator", "continuation"):
-        if not Doc.has_extension(name):
-            Doc.set_extension(name, default=None)
-    if not Doc.has_extension("generate"):
-        Doc.set_extension("generate", method=generate_from_doc)
+SCORES = ("lm_score", "lm_cross_entropy", "lm_perplexity")
+"""What :meth:`TextGenerator.score` returns: the negative dev cross-entropy (spaCy's
+``model-best`` follows it), the cross-entropy in nats per token and the perplexity."""
 
 
-def generate_from_doc(doc: Doc, **settings: Any) -> str:
-    """The continuation of ``doc.text`` by the generator of the pipeline that made ``doc``
-    (``settings`` as for :meth:`TextGenerator.generate`)."""
-    key = doc._.lexiloom_generator
-    generator = _LIVE.get(key) if isinstance(key, str) else None
-    if generator is None:
-        raise SettingsError("this doc was not made by a pipeline with a lexiloom_generator that "
-                            "is still loaded; make it with nlp(text) using such a pipeline")
-    return generator.generate(doc.text, **settings)
-
-
-class TextGenerator:
-    """A language model as a spaCy pipeline component (see the module docstring)."""
+class TextGenerator(GeneratorSampling, GeneratorFiles, TrainablePipe):
+    """A language model as a trainable spaCy pipeline component (see the module docstring)."""
 
     def __init__(
         self,
@@ -87,7 +79,7 @@ class TextGenerator:
         embedder: dict[str, Any] | None = None,
         encoder: dict[str, Any] | None = None,
         head: dict[str, Any] | None = None,
-        dropout: float = 0.0,
+        dropout: float | None = None,
         tie_weights: bool = False,
         min_count: int = 1,
         max_size: int | None = None,
@@ -97,6 +89,7 @@ class TextGenerator:
     ) -> None:
         self.vocab = vocab
         self.name = name
+        self.cfg: dict[str, Any] = {}
         self.tokenizer_name = _tokenizer_name(tokenizer, level)
         if tokenizer_settings is not None and not isinstance(tokenizer_settings, dict):
             raise SettingsError("lexiloom_generator setting 'tokenizer_settings' must be a "
@@ -104,11 +97,12 @@ class TextGenerator:
         self.tokenizer = registry.tokenizers.create(self.tokenizer_name,
                                                     **(tokenizer_settings or {}))
         self.tokenizer_settings = _tokenizer_config(self.tokenizer, tokenizer_settings or {})
+        self.dropout = _dropout_setting(dropout)
         self.model_settings: dict[str, Any] = {
             "embedder": dict(embedder or {"name": "trainable"}),
             "encoder": dict(encoder or {"name": "lstm"}),
             "head": dict(head or {"name": "generation"}),
-            "dropout": dropout,
+            "dropout": self.dropout or 0.0,
             "tie_weights": tie_weights,
         }
         self.min_count = _non_negative_int("min_count", min_count, minimum=1)
@@ -121,16 +115,28 @@ class TextGenerator:
         """How a text file is cut into documents for training and evaluation (``file`` or
         ``lines``; see :mod:`lexiloom.corpora.text_stream`)."""
         self.token_vocab: Vocab | None = None
-        self.module: Any = None
-        self.key = uuid.uuid4().hex
-        _LIVE[self.key] = self
+        self.model = _thinc_model()
+        self.streams = StreamStates()
+        """Each training stream's carried encoder state (saved in checkpoints)."""
         register_extensions()
+
+    @property
+    def module(self) -> Any:
+        """The torch language model (``None`` before ``initialize`` or loading)."""
+        return self.model.shims[0]._model
+
+    @module.setter
+    def module(self, module: Any) -> None:
+        self.model.shims[0] = _new_shim(module)
+        self.streams = StreamStates()
 
     # -- the pipeline ------------------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
-        """Mark ``doc`` as made by this generator; in annotation mode, set its continuation."""
-        doc._.lexiloom_generator = self.key
+        """Mark ``doc`` as made by this generator (``doc._.generate`` then uses it); in
+        annotation mode, set its greedy continuation."""
+        doc._.lexiloom_generator = self.name
+        doc.user_hooks[GENERATE_HOOK] = self.generate
         doc._.continuation = (self.generate(doc.text, max_tokens=self.annotate_tokens,
                                             temperature=0.0)
                               if self.annotate_tokens > 0 else None)
@@ -150,13 +156,18 @@ class TextGenerator:
         min_count: int | None = None,
         max_size: int | None = None,
     ) -> None:
-        """Build the vocabulary from ``texts`` (else the texts of ``get_examples()``'s reference
-        docs) and a fresh, untrained language model over it."""
+        """Build the vocabulary from ``texts``, else from the training corpus's text when it is
+        this component's ``lexiloom.TextStreams.v1`` corpus, and a fresh, untrained language
+        model over it."""
         if texts is None:
-            if get_examples is None:
-                raise SettingsError("lexiloom_generator.initialize needs texts to build its "
-                                    "vocabulary; pass texts=[...] or training examples")
-            texts = [example.reference.text for example in get_examples()]
+            texts = self._corpus_texts(nlp)
+        if texts is None:
+            raise SettingsError(
+                f"lexiloom_generator {self.name!r} needs its training text to build its "
+                f"vocabulary: train from a {TEXT_STREAMS_READER} corpus with component = "
+                f"{self.name!r} ([training] train_corpus), or call its initialize(texts=[...])")
+        if isinstance(texts, str):
+            texts = [texts]
         texts = list(texts)
         if not all(isinstance(t, str) for t in texts):
             raise SettingsError("lexiloom_generator.initialize: texts must be strings")
@@ -169,10 +180,138 @@ class TextGenerator:
         if len(vocab) <= 4:
             raise SettingsError("lexiloom_generator.initialize: the texts have no tokens to "
                                 "build a vocabulary from; pass non-empty texts")
+        fit_torch_threads()
         self.token_vocab = vocab
         self.module = self._build(vocab, self.model_settings, seed=self.seed)
         if nlp is not None:
             self.add_requirements(nlp)
+
+    def _corpus_texts(self, nlp: Language | None) -> Iterator[str] | None:
+        """The text of the training corpus when it is this component's stream corpus."""
+        if nlp is None:
+            return None
+        from spacy.util import resolve_dot_names
+
+        try:
+            config = nlp.config.interpolate()
+            (corpus,) = resolve_dot_names(config, [config["training"]["train_corpus"]])
+        except LexiloomError:
+            raise
+        except Exception:  # no (complete) corpora in the config: nothing to read
+            return None
+        texts = getattr(corpus, "stream_texts", None)
+        return texts(self.name, self.documents) if callable(texts) else None
+
+    # -- training ----------------------------------------------------------------------------
+
+    def update(self, examples: Iterable[Example], *, drop: float = 0.0,
+               sgd: Any = None, losses: dict[str, float] | None = None) -> dict[str, float]:
+        """One step of truncated back-propagation through time on this component's chunks of
+        ``examples`` (other examples are ignored), from and to each stream's carried state."""
+        import torch
+
+        losses = {} if losses is None else losses
+        losses.setdefault(self.name, 0.0)
+        chunks = [c for c in map(chunk_of, examples) if c is not None and c.component == self.name]
+        if not chunks:
+            return losses
+        module, _ = self._ready()
+        module.dropout.p = self._dropout_rate(drop)
+        ids = torch.from_numpy(_stack(chunks)).long()
+        module.train()
+        inputs = ids[:, :-1]
+        lengths = torch.full((inputs.shape[0],), inputs.shape[1], dtype=torch.long)
+        logits, state = module(inputs, lengths, self.streams.gather(module, chunks))
+        loss, d_logits = self.get_loss(examples, logits, chunks=chunks, targets=ids[:, 1:])
+        logits.backward(d_logits)
+        self.streams.keep(module, chunks, state)
+        if sgd not in (None, False):
+            self.finish_update(sgd)
+        losses[self.name] += loss
+        return losses
+
+    def get_loss(self, examples: Iterable[Example], scores: Any, *,
+                 chunks: list[Chunk] | None = None, targets: Any = None) -> tuple[float, Any]:
+        """The cross-entropy of the next-token ``scores`` (logits, (batch, time, vocab)) and
+        its gradient. The loss is this batch's share of the mean over a whole batch of
+        ``Chunk.streams`` streams (summed over the given streams, divided by all streams'
+        positions), so sub-batches from ``accumulate_gradient`` add up to the full batch's
+        loss; ``<bos>`` targets count zero."""
+        import torch
+
+        if chunks is None:
+            chunks = [c for c in map(chunk_of, examples)
+                      if c is not None and c.component == self.name]
+        if targets is None:
+            targets = torch.from_numpy(_stack(chunks)).long()[:, 1:]
+        _, vocab = self._ready()
+        with torch.no_grad():
+            log_probs = torch.log_softmax(scores.detach(), dim=-1)
+            keep = (targets != vocab.bos_id).to(log_probs.dtype)
+            scale = 1.0 / (chunks[0].streams * targets.shape[1])
+            picked = log_probs.gather(-1, targets.unsqueeze(-1)).squeeze(-1)
+            loss = -float((picked * keep).sum()) * scale
+            d_scores = log_probs.exp_()
+            d_scores.scatter_add_(-1, targets.unsqueeze(-1),
+                                  torch.full_like(picked, -1.0).unsqueeze(-1))
+            d_scores.mul_((keep * scale).unsqueeze(-1))
+        return loss, d_scores
+
+    def finish_update(self, sgd: Any) -> None:
+        """Apply ``sgd`` to the module's gradients (``lexiloom.Adam.v1`` clips them by their
+        global norm first)."""
+        self._ready()
+        self.model.finish_update(sgd)
+
+    def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, float]:
+        """Dev cross-entropy on this component's chunks of ``examples``: each stream is read
+        in chunk order with its state carried, ``<bos>`` never a target."""
+        from lexiloom.models.perplexity import evaluate_language_model
+
+        module, vocab = self._ready()
+        streams: dict[int, list[Chunk]] = {}
+        for chunk in map(chunk_of, examples):
+            if chunk is not None and chunk.component == self.name:
+                streams.setdefault(chunk.stream, []).append(chunk)
+        if not streams:
+            raise SettingsError(
+                f"the dev corpus has no text for the generator {self.name!r}; set "
+                f"[corpora.dev] to a {TEXT_STREAMS_READER} corpus with component = "
+                f"{self.name!r} (lexiloom train --dev)")
+        ids = [_stream_ids(sorted(chunks, key=lambda c: c.index)) for chunks in streams.values()]
+        result = evaluate_language_model(module, ids, ignore_ids=(vocab.bos_id,))
+        return {"lm_score": -result.cross_entropy, "lm_cross_entropy": result.cross_entropy,
+                "lm_perplexity": result.perplexity}
+
+    def training_state(self) -> dict[str, Any]:
+        """The carried stream states, as named tensors (a checkpoint keeps them)."""
+        return self.streams.to_tensors()
+
+    def load_training_state(self, tensors: dict[str, Any]) -> None:
+        """Continue from the stream states :meth:`training_state` returned."""
+        module, _ = self._ready()
+        self.streams.load_tensors(module, tensors)
+
+    def _dropout_rate(self, drop: float | None) -> float:
+        """The embedding dropout of a training step (see the module docstring)."""
+        if self.dropout is None:
+            return _dropout_setting(drop or 0.0) or 0.0
+        if drop and drop != self.dropout:
+            raise SettingsError(
+                f"lexiloom_generator {self.name!r}: its dropout setting ({self.dropout}) and "
+                f"[training] dropout ({drop}) disagree; set the component's dropout to null to "
+                "use [training] dropout, or [training] dropout to 0")
+        return self.dropout
+
+    def _ready(self) -> tuple[Any, Vocab]:
+        if self.module is None or self.token_vocab is None:
+            raise SettingsError(f"the {self.name!r} component has no model yet; run "
+                                "nlp.initialize(...) (or its initialize(texts=[...])) and train "
+                                "it, or load a trained pipeline")
+        fit_torch_threads()
+        return self.module, self.token_vocab
+
+    # -- requirements ------------------------------------------------------------------------
 
     def add_requirements(self, nlp: Language) -> list[str]:
         """Add lexiloom and the distributions of the plugins this generator uses (tokenizer,
@@ -204,189 +343,6 @@ class TextGenerator:
                                     if version else name)
         nlp.meta["requirements"] = requirements
         return requirements
-
-    # -- generation --------------------------------------------------------------------------
-
-    def generate(self, prompt: str, *, max_tokens: int = 100, temperature: float = 1.0,
-                 top_k: int | None = None, top_p: float | None = None, seed: int | None = None,
-                 stop: str | Sequence[str] | None = None) -> str:
-        """The continuation of ``prompt`` (see :func:`lexiloom.models.generation.generate`)."""
-        from lexiloom.models.generation import generate
-
-        module, vocab = self._ready()
-        return generate(module, vocab, self.tokenizer, prompt, max_tokens=max_tokens,
-                        temperature=temperature, top_k=top_k, top_p=top_p, seed=seed, stop=stop)
-
-    def stream(self, prompt: str, *, max_tokens: int = 100, temperature: float = 1.0,
-               top_k: int | None = None, top_p: float | None = None, seed: int | None = None,
-               stop: str | Sequence[str] | None = None) -> Iterator[str]:
-        """The continuation of ``prompt`` in pieces as produced; they join to :meth:`generate`."""
-        from lexiloom.models.generation import stream
-
-        module, vocab = self._ready()
-        return stream(module, vocab, self.tokenizer, prompt, max_tokens=max_tokens,
-                      temperature=temperature, top_k=top_k, top_p=top_p, seed=seed, stop=stop)
-
-    def perplexity(self, texts: Iterable[str], *, chunk_size: int = 256) -> Any:
-        """Cross-entropy (nats/token) and perplexity on ``texts``, each read as one stream
-        ``<bos> tokens <eos>`` (a :class:`~lexiloom.models.perplexity.LanguageModelScore`)."""
-        from lexiloom.models.perplexity import evaluate_language_model
-
-        module, vocab = self._ready()
-        streams = (vocab.encode(self.tokenizer.tokenize(t), bos=True, eos=True) for t in texts)
-        return evaluate_language_model(module, streams, chunk_size=chunk_size)
-
-    def evaluate_file(self, path: str | PathLike[str], *, encoding: str = "utf-8",
-                      chunk_size: int = 256) -> Any:
-        """Cross-entropy and perplexity on the text file ``path``, read as in training: its
-        documents (:attr:`documents`) framed ``<bos> ... <eos>`` and concatenated into one
-        stream whose state is carried throughout; ``<bos>`` is never a target."""
-        from lexiloom.models.perplexity import evaluate_language_model
-
-        module, vocab = self._ready()
-        ids = read_stream(path, self.tokenizer, vocab, self.documents, encoding=encoding)
-        return evaluate_language_model(module, [ids], chunk_size=chunk_size,
-                                       ignore_ids=(vocab.bos_id,))
-
-    # -- serialization -----------------------------------------------------------------------
-
-    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
-        """The settings, vocabulary and weights as msgpack bytes."""
-        import srsly
-
-        message: dict[str, Any] = {"settings": self._settings()}
-        if self.module is not None and self.token_vocab is not None:
-            message["vocab"] = self.token_vocab.to_dict()
-            message["weights"] = self._weights()
-        return srsly.msgpack_dumps(message)
-
-    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> TextGenerator:
-        """Load what :meth:`to_bytes` wrote."""
-        import srsly
-
-        try:
-            message = srsly.msgpack_loads(data)
-            if not isinstance(message, dict):
-                raise ValueError("not a map")
-        except Exception as err:
-            raise ModelFileError(f"not a saved lexiloom_generator ({err}); save it again with "
-                                 "this version of lexiloom") from None
-        self._load(message.get("settings"), message.get("vocab"), message.get("weights"),
-                   "saved lexiloom_generator")
-        return self
-
-    def to_disk(self, path: str | PathLike[str], *, exclude: Iterable[str] = ()) -> None:
-        """Write ``settings.json``, ``vocab.json`` and ``model.safetensors`` into ``path``
-        (one atomic directory replacement)."""
-        with atomic.atomic_path(path) as tmp:
-            tmp.mkdir()
-            (tmp / SETTINGS_FILE).write_text(json.dumps(self._settings(), indent=2),
-                                             encoding="utf-8")
-            if self.module is not None and self.token_vocab is not None:
-                (tmp / VOCAB_FILE).write_text(
-                    json.dumps(self.token_vocab.to_dict(), ensure_ascii=False), encoding="utf-8")
-                (tmp / WEIGHTS_FILE).write_bytes(self._weights())
-
-    def from_disk(self, path: str | PathLike[str], *, exclude: Iterable[str] = ()
-                  ) -> TextGenerator:
-        """Load what :meth:`to_disk` wrote."""
-        path = Path(path)
-        try:
-            settings = json.loads((path / SETTINGS_FILE).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise ModelFileError(f"{path / SETTINGS_FILE}: cannot read the generator settings "
-                                 f"({err}); save the pipeline again") from None
-        vocab = weights = None
-        if (path / WEIGHTS_FILE).exists() or (path / VOCAB_FILE).exists():
-            vocab = Vocab.from_disk(path / VOCAB_FILE).to_dict()
-            try:
-                weights = (path / WEIGHTS_FILE).read_bytes()
-            except OSError as err:
-                raise ModelFileError(f"{path / WEIGHTS_FILE}: cannot read the weights ({err}); "
-                                     "save the pipeline again") from None
-        self._load(settings, vocab, weights, str(path))
-        return self
-
-    # -- internals ---------------------------------------------------------------------------
-
-    def _ready(self) -> tuple[Any, Vocab]:
-        if self.module is None or self.token_vocab is None:
-            raise SettingsError(f"the {self.name!r} component has no model yet; run "
-                                "nlp.initialize(...) (or its initialize(texts=[...])) and train "
-                                "it, or load a trained pipeline")
-        fit_torch_threads()
-        return self.module, self.token_vocab
-
-    def _settings(self) -> dict[str, Any]:
-        model = dict(self.module.settings) if self.module is not None else self.model_settings
-        return {
-            "format": FORMAT, "version": VERSION,
-            "tokenizer": self.tokenizer_name, "tokenizer_settings": self.tokenizer_settings,
-            "model": model, "min_count": self.min_count, "max_size": self.max_size,
-            "seed": self.seed, "annotate_tokens": self.annotate_tokens,
-            "documents": self.documents,
-            "embedding": embedding_shape(self.module),
-            "frozen": sorted(n for n, p in self.module.named_parameters()
-                             if not p.requires_grad) if self.module is not None else [],
-        }
-
-    def _weights(self) -> bytes:
-        from safetensors.torch import save
-
-        # clone: tied weights share storage, which safetensors refuses.
-        return save({n: t.detach().cpu().clone().contiguous()
-                     for n, t in self.module.state_dict().items()})
-
-    def _load(self, settings: Any, vocab_data: Any, weights: Any, source: str) -> None:
-        if not isinstance(settings, dict) or settings.get("format") != FORMAT \
-                or settings.get("version") != VERSION:
-            raise ModelFileError(f"{source}: not a {FORMAT} v{VERSION} component; save it again "
-                                 "with this version of lexiloom")
-        try:
-            tokenizer = registry.tokenizers.create(settings["tokenizer"],
-                                                   **settings["tokenizer_settings"])
-            model_settings = dict(settings["model"])
-        except (KeyError, TypeError) as err:
-            raise ModelFileError(f"{source}: incomplete generator settings ({err}); save the "
-                                 "pipeline again") from None
-        if vocab_data is None or weights is None:
-            module, vocab = None, None
-        else:
-            vocab = Vocab.from_dict(vocab_data, source)
-            module = self._restore(vocab, model_settings, settings, weights, source)
-        self.tokenizer_name, self.tokenizer = settings["tokenizer"], tokenizer
-        self.tokenizer_settings = dict(settings["tokenizer_settings"])
-        self.model_settings = model_settings
-        self.annotate_tokens = int(settings.get("annotate_tokens", self.annotate_tokens))
-        self.documents = str(settings.get("documents", self.documents))
-        self.token_vocab, self.module = vocab, module
-
-    def _restore(self, vocab: Vocab, model_settings: dict[str, Any], settings: dict[str, Any],
-                 weights: bytes, source: str) -> Any:
-        from safetensors.torch import load
-
-        try:
-            state = load(bytes(weights))
-        except Exception as err:
-            raise ModelFileError(f"{source}: corrupt weights ({err}); save the pipeline "
-                                 "again") from None
-        shape = settings.get("embedding")
-        embedder = model_settings.get("embedder", {})
-        if shape and isinstance(embedder, dict) and embedder.get("name") != "trainable":
-            # Never re-read a vectors file: the saved weights replace it.
-            model_settings = {**model_settings,
-                              "embedder": {"name": "trainable", "dim": int(shape[1])}}
-        module = self._build(vocab, model_settings, seed=None)
-        try:
-            module.load_state_dict(state, strict=True)
-        except RuntimeError as err:
-            raise ModelFileError(f"{source}: the saved weights do not fit the model built from "
-                                 f"its settings ({' '.join(str(err).split())[:300]}); install "
-                                 "the plugin versions it was trained with") from None
-        frozen = set(settings.get("frozen", ()))
-        for name, parameter in module.named_parameters():
-            parameter.requires_grad_(name not in frozen)
-        return module.eval()
 
     @staticmethod
     def _build(vocab: Vocab, model_settings: dict[str, Any], *, seed: int | None) -> Any:
@@ -462,5 +418,51 @@ def _non_negative_int(setting: str, value: Any, *, minimum: int = 0) -> int:
     return value
 
 
-__all__ = ["FORMAT", "LEVELS", "TextGenerator", "find_generator", "generate_from_doc",
-           "register_extensions"]
+def _thinc_model() -> Any:
+    """The thinc model holding the language model's shim (no module until initialized)."""
+    from thinc.api import Model
+
+    def forward(model: Model, X: Any, is_train: bool) -> tuple[Any, Callable]:
+        raise SettingsError("the lexiloom_generator's model is trained through the component's "
+                            "update(), not called directly")
+
+    return Model("lexiloom.LanguageModel", forward, shims=[_new_shim(None)])
+
+
+def _new_shim(module: Any) -> Any:
+    from lexiloom.spacy.torch_shim import InPlaceUpdateShim
+
+    return InPlaceUpdateShim(module)
+
+
+def _stack(chunks: list[Chunk]) -> Any:
+    import numpy
+
+    lengths = {len(c.ids) for c in chunks}
+    if len(lengths) != 1:
+        raise SettingsError("the chunks of one batch differ in length: they are not the same "
+                            "position of their streams; use the lexiloom.stream_batcher.v1 "
+                            "batcher")
+    return numpy.stack([c.ids for c in chunks])
+
+
+def _stream_ids(chunks: list[Chunk]) -> Any:
+    """One stream's ids from its chunks in order (each chunk repeats the previous one's last
+    id as its first input)."""
+    import numpy
+    import torch
+
+    pieces = [chunks[0].ids] + [c.ids[1:] for c in chunks[1:]]
+    return torch.from_numpy(numpy.concatenate(pieces).astype("int64"))
+
+
+def _dropout_setting(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
+        raise SettingsError(f"lexiloom_generator dropout must be a number in [0, 1) or null "
+                            f"(use [training] dropout), not {value!r}")
+    return float(value)
+
+
+__all__ = ["FORMAT", "LEVELS", "SCORES", "TextGenerator", "find_generator"]

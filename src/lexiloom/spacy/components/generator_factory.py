@@ -26,7 +26,7 @@ DEFAULT_GENERATOR_CONFIG: dict[str, Any] = {
     "embedder": {"name": "trainable"},
     "encoder": {"name": "lstm"},
     "head": {"name": "generation"},
-    "dropout": 0.0,
+    "dropout": None,
     "tie_weights": False,
     "min_count": 1,
     "max_size": None,
@@ -41,6 +41,7 @@ DEFAULT_GENERATOR_CONFIG: dict[str, Any] = {
     GENERATOR_FACTORY,
     assigns=["doc._.lexiloom_generator", "doc._.continuation"],
     default_config=DEFAULT_GENERATOR_CONFIG,
+    default_score_weights={"lm_score": 1.0, "lm_cross_entropy": None, "lm_perplexity": None},
 )
 def make_generator(
     nlp: Language,
@@ -51,7 +52,7 @@ def make_generator(
     embedder: dict[str, Any],
     encoder: dict[str, Any],
     head: dict[str, Any],
-    dropout: float,
+    dropout: float | None,
     tie_weights: bool,
     min_count: int,
     max_size: int | None,
