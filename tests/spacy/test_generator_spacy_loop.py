@@ -5,6 +5,7 @@ global-norm clipping and the warm-up/cosine schedule do what they say."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from pathlib import Path
@@ -55,8 +56,15 @@ def _config(texts: dict[str, Path], **overrides: Any) -> Config:
 
 def _spacy_train(config: Config, out: Path | None = None) -> Any:
     nlp = init_nlp(config)
-    spacy_loop(nlp, out, stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
+    _quietly(nlp, out)
     return nlp
+
+
+def _quietly(nlp: Any, out: Path | None) -> None:
+    """spaCy's ``train`` with its console output dropped."""
+    import io
+
+    spacy_loop(nlp, out, stdout=io.StringIO(), stderr=io.StringIO())
 
 
 def _unigram_cross_entropy(generator: Any, train: str, held_out: str) -> float:
@@ -64,9 +72,9 @@ def _unigram_cross_entropy(generator: Any, train: str, held_out: str) -> float:
     the generator's own ids (what the generator is scored on: ``<eos>`` counted, ``<bos>``
     not)."""
     vocab, tokenizer = generator.token_vocab, generator.tokenizer
-    counts = Counter(vocab.encode(tokenizer.tokenize(train)) + [vocab.eos_id])
+    counts = Counter([*vocab.encode(tokenizer.tokenize(train)), vocab.eos_id])
     total = sum(counts.values()) + len(vocab)
-    targets = vocab.encode(tokenizer.tokenize(held_out)) + [vocab.eos_id]
+    targets = [*vocab.encode(tokenizer.tokenize(held_out)), vocab.eos_id]
     return -sum(math.log((counts[i] + 1) / total) for i in targets) / len(targets)
 
 
@@ -180,7 +188,7 @@ def test_warmup_cosine_rises_then_falls_to_the_final_rate() -> None:
     assert values[:4] == pytest.approx([0.0025, 0.005, 0.0075, 0.01])
     assert values[54] == pytest.approx(0.005)  # halfway through the decay
     assert values[104] == values[109] == pytest.approx(0.0)
-    assert all(a >= b for a, b in zip(values[4:], values[5:]))
+    assert all(a >= b for a, b in itertools.pairwise(values[4:]))
     flat = warmup_cosine_v1(0.01, total_steps=10, warmup_steps=0, final_rate=0.01)
     assert [next(flat) for _ in range(20)] == pytest.approx([0.01] * 20)
 
@@ -217,7 +225,7 @@ def test_textcat_and_generator_train_together_from_an_interleaved_corpus(texts, 
     config["training"]["score_weights"] = {"lm_score": 0.5, "cats_score": 0.5}
     nlp = init_nlp(config)
     untrained = nlp.get_pipe("generator").evaluate_file(texts["dev"]).cross_entropy
-    spacy_loop(nlp, None, stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
+    _quietly(nlp, None)
     generator = nlp.get_pipe("generator")
     assert set(generator.token_vocab) - {"<pad>", "<unk>", "<bos>", "<eos>"} == set(TEXT)
     assert generator.evaluate_file(texts["dev"]).cross_entropy < untrained
