@@ -69,8 +69,8 @@ def run_lexiloom(config: Path, train: Path, dev: Path, out: Path, *, threads: in
     last = result.history[-1]
     return {"steps": result.steps, "train_seconds": result.train_seconds,
             "tokens_per_second": tokens / max(result.train_seconds, 1e-9),
-            "dev_loss": last["cross_entropy"], "best_dev_loss": result.best_score,
-            "dev_perplexity": last["perplexity"], "out": result.out_dir}
+            "dev_loss": last["lm_cross_entropy"], "best_dev_loss": result.best_score,
+            "dev_perplexity": last["lm_perplexity"], "out": result.out_dir}
 
 
 def reference_loop(train: Path, valid: Path, *, seconds: float, threads: int, hidden: int,
@@ -148,7 +148,7 @@ def shakespeare(args: argparse.Namespace, folder: Path) -> list[dict[str, Any]]:
     seconds = args.minutes * 60
     overrides: dict[str, Any] = {"max_seconds": seconds}
     if args.quick:
-        overrides.update(max_steps=6, batch_size=8, bptt=32, eval_every=0,
+        overrides.update(max_steps=5, batch_size=8, bptt=32, eval_every=100,
                          encoder={"name": "lstm", "hidden_size": 32})
     rows = []
     ours = run_lexiloom(config, train, valid, folder / "shakespeare-model", threads=args.threads,
@@ -204,7 +204,7 @@ def ptb(args: argparse.Namespace, folder: Path) -> list[dict[str, Any]]:
             files[split] = small
     overrides: dict[str, Any] = {"max_seconds": args.ptb_minutes * 60}
     if args.quick:
-        overrides.update(max_steps=4, batch_size=4, bptt=16, eval_every=0,
+        overrides.update(max_steps=3, batch_size=4, bptt=16, eval_every=100,
                          encoder={"name": "lstm", "hidden_size": 16},
                          embedder={"name": "trainable", "dim": 16})
     ours = run_lexiloom(REPO / "configs" / "ptb_word.cfg", files["train"], files["valid"],

@@ -49,12 +49,12 @@ def _train(texts: dict[str, Path], out: Path, *args: str, train: str = "train",
 
 def test_train_generate_json_summary_and_outputs(texts, tmp_path) -> None:
     out = tmp_path / "lm"
-    result = _train(texts, out, "--max-steps", "6", "--lr-schedule", "linear", "--json")
+    result = _train(texts, out, "--max-steps", "5", "--lr-schedule", "linear", "--json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
     assert set(summary) == SUMMARY
     assert summary["metric"] == "cross_entropy"
-    assert summary["steps"] == 6 and summary["best_step"] == 6
+    assert summary["steps"] == 6 and summary["best_step"] == 5
     assert summary["resumed_from"] is None and summary["stopped_early"] is False
     assert set(summary["scores"]) == {"cross_entropy", "perplexity", "tokens"}
     assert summary["scores"]["cross_entropy"] == pytest.approx(summary["best_score"])
@@ -63,11 +63,11 @@ def test_train_generate_json_summary_and_outputs(texts, tmp_path) -> None:
         assert (out / name).exists(), name
     config = (out / "config.cfg").read_text(encoding="utf-8")
     assert 'factory = "lexiloom_generator"' in config
-    assert "hidden_size = 16" in config and 'lr_schedule = "linear"' in config
+    assert "hidden_size = 16" in config and '@schedules = "warmup_linear.v1"' in config
 
 
 def test_train_generate_prints_a_summary_and_the_scores_line(texts, tmp_path) -> None:
-    result = _train(texts, tmp_path / "lm", "--max-steps", "2")
+    result = _train(texts, tmp_path / "lm", "--max-steps", "1")
     assert result.exit_code == 0, result.output
     assert "trained 2 steps" in result.output and "cross_entropy" in result.output
     assert "perplexity" in result.output
@@ -107,7 +107,7 @@ def test_max_seconds_option_stops_after_the_first_step(texts, tmp_path) -> None:
 
 def test_resume_continues_from_the_newest_checkpoint(texts, tmp_path) -> None:
     out = tmp_path / "lm"
-    first = _train(texts, out, "--max-steps", "8", "--eval-every", "4", "--json")
+    first = _train(texts, out, "--max-steps", "7", "--eval-every", "4", "--json")
     assert first.exit_code == 0, first.output
     full = json.loads(first.output)
     weights = (out / "model-last" / "generator" / "model.safetensors").read_bytes()
