@@ -25,12 +25,14 @@ forward pass over the whole prefix per token (``benchmarks/generation_speed.py``
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import os
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +140,47 @@ def _carried_loss(model: Any, ids: Any, chunk: int = 256) -> float:
     return total / count
 
 
+def bigram_baseline(train: Path, valid: Path, *, k: float = 0.1) -> dict[str, Any]:
+    """A character bigram count model (add-``k`` smoothing over the training characters,
+    ``<eos>`` and ``<unk>``) scored like the generator: the validation file is one document,
+    its characters and a closing ``<eos>`` predicted, the first from ``<bos>``."""
+    text, held_out = (path.read_text(encoding="utf-8") for path in (train, valid))
+    known = set(text)
+    size = len(known) + 2
+    sequence = ["<bos>", *text, "<eos>"]
+    pairs = Counter(itertools.pairwise(sequence))
+    contexts = Counter(sequence[:-1])
+    targets = ["<bos>", *(c if c in known else "<unk>" for c in held_out), "<eos>"]
+    total = -sum(math.log((pairs[(a, b)] + k) / (contexts[a] + k * size))
+                 for a, b in itertools.pairwise(targets))
+    return {"steps": 0, "train_seconds": 0.0, "tokens_per_second": 0.0,
+            "dev_loss": total / (len(targets) - 1)}
+
+
+def run_spacy_train(config: Path, train: Path, dev: Path, out: Path,
+                    overrides: dict[str, Any]) -> dict[str, Any]:
+    """``spacy train CONFIG --paths.train ... --paths.dev ... --output OUT`` (spaCy's own CLI
+    function, in this process); throughput over the whole wall-clock time (initialization and
+    evaluations included, so it understates the training speed)."""
+    from spacy.cli.train import train as spacy_train
+    from thinc.api import Config
+
+    from lexiloom.training.pipeline import load_pipeline
+
+    settings = {"paths.train": str(train), "paths.dev": str(dev), **overrides}
+    began = time.perf_counter()
+    spacy_train(config, out, overrides=settings, use_gpu=-1)
+    seconds = time.perf_counter() - began
+    filled = Config().from_disk(out / "model-last" / "config.cfg", interpolate=False)
+    steps = int(filled["training"]["max_steps"]) + 1
+    reader = filled["corpora"]["train"]
+    tokens = steps * int(reader["streams"]) * int(reader["bptt"])
+    generator = load_pipeline(out / "model-best").get_pipe("generator")
+    score = generator.evaluate_file(dev)
+    return {"steps": steps, "train_seconds": seconds, "tokens_per_second": tokens / seconds,
+            "dev_loss": score.cross_entropy, "out": out / "model-best"}
+
+
 def shakespeare(args: argparse.Namespace, folder: Path) -> list[dict[str, Any]]:
     source = corpora_root() / "tinyshakespeare" / "input.txt"
     if not source.is_file():
@@ -151,6 +194,14 @@ def shakespeare(args: argparse.Namespace, folder: Path) -> list[dict[str, Any]]:
         overrides.update(max_steps=5, batch_size=8, bptt=32, eval_every=100,
                          encoder={"name": "lstm", "hidden_size": 32})
     rows = []
+    spacy_overrides: dict[str, Any] = {}
+    if args.quick:
+        spacy_overrides = {"training.max_steps": 5, "corpora.train.streams": 8,
+                           "corpora.train.bptt": 32,
+                           "components.generator.encoder.hidden_size": 32}
+    via_spacy = run_spacy_train(config, train, valid, folder / "spacy-train", spacy_overrides)
+    print(f"spacy train: {via_spacy['steps']} steps in {via_spacy['train_seconds']:.0f} s, "
+          f"validation {via_spacy['dev_loss']:.4f} nats/char", flush=True)
     ours = run_lexiloom(config, train, valid, folder / "shakespeare-model", threads=args.threads,
                         overrides=overrides)
     print(f"lexiloom: {ours['steps']} steps, {ours['tokens_per_second']:,.0f} chars/s, "
@@ -160,14 +211,51 @@ def shakespeare(args: argparse.Namespace, folder: Path) -> list[dict[str, Any]]:
                          threads=args.threads, hidden=hidden, layers=layers, embedding=embedding)
     print(f"reference: {ref['steps']} steps, {ref['tokens_per_second']:,.0f} chars/s, "
           f"validation {ref['dev_loss']:.4f} nats/char", flush=True)
-    rows.append({"benchmark": "Tiny Shakespeare (char)", "system": "lexiloom (generator_char.cfg)",
+    rows.append({"benchmark": "Tiny Shakespeare (char)",
+                 "system": "spacy train (generator_char.cfg; s and chars/s: wall clock)",
+                 **{k: v for k, v in via_spacy.items() if k != "out"}})
+    rows.append({"benchmark": "Tiny Shakespeare (char)",
+                 "system": "lexiloom train (generator_char.cfg)",
                  **{k: v for k, v in ours.items() if k != "out"}})
     rows.append({"benchmark": "Tiny Shakespeare (char)",
                  "system": f"reference loop ({layers}x{hidden} LSTM)", **ref})
-    rows[0]["throughput_ratio"] = ours["tokens_per_second"] / ref["tokens_per_second"]
+    rows.append({"benchmark": "Tiny Shakespeare (char)", "system": "character bigram counts",
+                 **bigram_baseline(train, valid)})
+    rows[1]["throughput_ratio"] = ours["tokens_per_second"] / ref["tokens_per_second"]
+    rows += small_data_defaults(args, folder, source)
     if not args.skip_generation:
         rows.append(generation_speed(ours["out"], args))
     return rows
+
+
+def small_data_defaults(args: argparse.Namespace, folder: Path,
+                        source: Path) -> list[dict[str, Any]]:
+    """``lexiloom train --task generate --level char`` at its defaults (no config, no step
+    budget: it sizes the model and the steps itself) on the first 200 kB of Tiny Shakespeare,
+    next to the character bigram model of the same split."""
+    small = folder / "small"
+    small.mkdir()
+    train, valid = split_shakespeare(source, small, limit=20_000 if args.quick else 200_000)
+    overrides: dict[str, Any] = {"level": "char"}
+    if args.quick:
+        overrides.update(max_seconds=5.0)
+    from lexiloom.training import TrainConfig
+    from lexiloom.training import train as train_model
+
+    began = time.perf_counter()
+    result = train_model(TrainConfig(task="generate", train=str(train), dev=str(valid),
+                                     threads=args.threads, **overrides),
+                         out_dir=small / "model", progress=False)
+    seconds = time.perf_counter() - began
+    print(f"defaults on 200 kB: {result.steps} steps in {seconds:.0f} s, validation "
+          f"{result.best_score:.4f} nats/char", flush=True)
+    return [{"benchmark": "Tiny Shakespeare, first 200 kB (char)",
+             "system": "lexiloom train --task generate --level char (defaults; s: wall clock)",
+             "steps": result.steps, "train_seconds": seconds,
+             "tokens_per_second": result.items / max(result.train_seconds, 1e-9),
+             "dev_loss": result.best_score},
+            {"benchmark": "Tiny Shakespeare, first 200 kB (char)",
+             "system": "character bigram counts", **bigram_baseline(train, valid)}]
 
 
 def _shape(config: Path) -> tuple[int, int, int]:

@@ -182,6 +182,24 @@ def test_global_norm_clipping_scales_all_gradients_together() -> None:
     assert any(not numpy.allclose(a, b) for a, b in zip(per_array, expected, strict=True))
 
 
+def test_a_step_without_gradients_leaves_the_module_as_it_was() -> None:
+    """After an update, a batch that gave the module nothing (documents, for a generator in an
+    interleaved corpus) must not move it with the optimizer's momentum."""
+    from lexiloom.spacy.optimizers import adam_v1
+    from lexiloom.spacy.torch_shim import InPlaceUpdateShim
+
+    torch.manual_seed(0)
+    module = torch.nn.Linear(4, 2)
+    shim = InPlaceUpdateShim(module)
+    optimizer = adam_v1(0.1, use_averages=False)
+    module(torch.randn(8, 4)).sum().backward()
+    shim.finish_update(optimizer)
+    after_update = [p.detach().clone() for p in module.parameters()]
+    shim.finish_update(optimizer)  # no backward since
+    for before, now in zip(after_update, module.parameters(), strict=True):
+        assert torch.equal(before, now)
+
+
 def test_warmup_cosine_rises_then_falls_to_the_final_rate() -> None:
     rates = warmup_cosine_v1(0.01, total_steps=104, warmup_steps=4)
     values = [next(rates) for _ in range(110)]

@@ -258,3 +258,12 @@ def test_epochs_become_max_steps_from_the_streams(texts, tmp_path) -> None:
     assert result.steps == 18
     config = (tmp_path / "e" / "config.cfg").read_text(encoding="utf-8")
     assert "max_steps = 17" in config
+
+
+def test_epochs_are_not_cut_short_by_the_configs_max_steps(texts, tmp_path) -> None:
+    from lexiloom.training.config import CONFIG_DIR
+
+    result = train(_config(texts, epochs=50, max_steps=None,
+                           spacy_config=str(CONFIG_DIR / "demo_char.cfg")),
+                   out_dir=tmp_path / "e", progress=False)
+    assert result.steps == 50 * 9  # demo_char.cfg says max_steps = 400

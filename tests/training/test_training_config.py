@@ -79,6 +79,28 @@ def test_generator_schedule_options_keep_what_the_config_sets() -> None:
     assert rate["final_rate"] == rate["initial_rate"] == 0.002
 
 
+def test_generator_config_keeps_its_schedule_shape_and_reader_settings(tmp_path) -> None:
+    from thinc.api import Config
+
+    from lexiloom.training.config import CONFIG_DIR
+
+    config = Config().from_disk(CONFIG_DIR / "generator_char.cfg", interpolate=False)
+    config["training"]["optimizer"]["learn_rate"] = {
+        "@schedules": "warmup_linear.v1", "initial_rate": 0.003, "warmup_steps": 7,
+        "total_steps": "${training.max_steps}"}
+    config["corpora"]["train"].update({"format": "jsonl", "field": "body"})
+    path = tmp_path / "lm.cfg"
+    config.to_disk(path)
+    assembled, _, _ = assemble(TrainConfig(train="a.jsonl", dev="b.jsonl", task="generate",
+                                           spacy_config=str(path), lr=0.01))
+    rate = assembled["training"]["optimizer"]["learn_rate"]
+    assert (rate["@schedules"], rate["initial_rate"], rate["warmup_steps"]) == \
+        ("warmup_linear.v1", 0.01, 7)
+    for split in ("train", "dev"):
+        reader = assembled["corpora"][split]
+        assert (reader["format"], reader["field"]) == ("jsonl", "body")
+
+
 @pytest.mark.parametrize(("changes", "message"), [
     ({"train": ""}, "--train"),
     ({"dev": ""}, "--dev"),

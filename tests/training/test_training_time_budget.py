@@ -16,7 +16,9 @@ def test_time_budget_ends_the_run_and_pins_max_steps(tmp_path) -> None:
     out = tmp_path / "out"
     result = train(TrainConfig(**RUN, max_seconds=1.0), out_dir=out, progress=False)
     assert 0 < result.steps < 50 * 35  # control: without the budget it would run 1,750 steps
-    assert result.train_seconds >= 1.0
+    # wall-clock time, counted once: a checkpoint (one every 10 steps here) must not add the
+    # time already counted again (it did: such runs stopped well before their budget)
+    assert result.seconds >= 1.0 > result.train_seconds - 1.0
     written = Config().from_disk(out / "config.cfg", interpolate=False)
     assert written["training"]["max_steps"] == result.steps - 1  # spaCy: stop after that step
     assert written["lexiloom"]["max_seconds"] is None
@@ -32,3 +34,22 @@ def test_no_budget_written_when_none_is_given(tmp_path) -> None:
     written = Config().from_disk(out / "config.cfg", interpolate=False)
     assert written["lexiloom"]["max_seconds"] is None
     assert written["training"]["max_steps"] == 0
+
+
+def test_pinning_keeps_what_referred_to_max_steps_and_the_header(tmp_path) -> None:
+    from lexiloom.training.spacy_loop import pin_max_steps
+
+    path = tmp_path / "config.cfg"
+    path.write_text("# lexiloom train chose: this\n"
+                    "[training]\nmax_steps = 1000\n\n"
+                    "[training.optimizer]\n\n[training.optimizer.learn_rate]\n"
+                    "total_steps = ${training.max_steps}\n\n[lexiloom]\nmax_seconds = 9\n",
+                    encoding="utf-8")
+    assert pin_max_steps(path, 40)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# lexiloom train chose: this\n")
+    written = Config().from_str(text, interpolate=False)
+    assert written["training"]["max_steps"] == 40
+    assert written["training"]["optimizer"]["learn_rate"]["total_steps"] == 1000
+    assert written["lexiloom"]["max_seconds"] is None
+    assert not pin_max_steps(path, 0)  # spaCy's max_steps = 0 means "no limit"

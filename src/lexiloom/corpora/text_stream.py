@@ -14,7 +14,7 @@ is never a prediction target (it always follows ``<eos>``).
 Long documents are tokenized in blocks of whole lines, so memory does not depend on the file
 size beyond the ids themselves (4 bytes per token); tokenizers that never join tokens across a
 newline (all the built-in ones) give the same tokens as on the whole text. Training cuts the
-stream into parallel streams (:mod:`lexiloom.training.text_stream`); a generator scores a text
+stream into parallel streams (:mod:`lexiloom.spacy.text_streams`); a generator scores a text
 file through :func:`read_stream` too.
 """
 

@@ -35,7 +35,7 @@ from typing import Any
 from thinc.api import Optimizer
 
 from lexiloom.errors import SettingsError
-from lexiloom.spacy.names import ADAM_OPTIMIZER, WARMUP_COSINE
+from lexiloom.spacy.names import ADAM_OPTIMIZER, SGD_OPTIMIZER, WARMUP_COSINE
 
 
 class GlobalNormOptimizer(Optimizer):
@@ -43,12 +43,13 @@ class GlobalNormOptimizer(Optimizer):
 
     __slots__ = ["global_grad_clip"]
 
-    def __init__(self, *args: Any, global_grad_clip: float = 0.0, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, global_grad_clip: float = 0.0, name: str = ADAM_OPTIMIZER,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if isinstance(global_grad_clip, bool) or not isinstance(global_grad_clip, int | float) \
                 or global_grad_clip < 0:
-            raise SettingsError(f"{ADAM_OPTIMIZER}: global_grad_clip must be a number >= 0 "
-                                f"(0: no clipping), not {global_grad_clip!r}")
+            raise SettingsError(f"{name}: global_grad_clip must be a number >= 0 (0: no "
+                                f"clipping), not {global_grad_clip!r}")
         self.global_grad_clip = float(global_grad_clip)
 
 
@@ -75,7 +76,7 @@ def sgd_v1(learn_rate: Any, *, L2: Any = 0.0, grad_clip: Any = 0.0,
     clipping of :func:`adam_v1`."""
     return GlobalNormOptimizer(learn_rate, L2=L2, grad_clip=grad_clip, beta1=0.0, beta2=0.0,
                                L2_is_weight_decay=L2_is_weight_decay, use_averages=use_averages,
-                               global_grad_clip=global_grad_clip)
+                               global_grad_clip=global_grad_clip, name=SGD_OPTIMIZER)
 
 
 def warmup_cosine_v1(initial_rate: float, total_steps: int, warmup_steps: int = 0,

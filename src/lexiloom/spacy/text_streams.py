@@ -132,7 +132,9 @@ class TextStreamCorpus:
         if vocab is None:
             raise SettingsError(f"{TEXT_STREAMS_READER}: the {self.component!r} component has "
                                 "no vocabulary yet; initialize the pipeline first (nlp."
-                                "initialize, or spacy train / lexiloom train)")
+                                "initialize, or spacy train / lexiloom train), with the "
+                                "generator before the components that read this corpus in "
+                                "[nlp] pipeline")
         key = (id(vocab), len(vocab), generator.tokenizer_name, generator.documents)
         if self._cached is None or self._cached[0] != key:
             ids = read_stream(self.path, generator.tokenizer, vocab, generator.documents,

@@ -33,7 +33,9 @@ class InPlaceUpdateShim(PyTorchShim):
     """A ``PyTorchShim`` whose :meth:`finish_update` keeps each parameter's storage."""
 
     def finish_update(self, optimizer: Optimizer) -> None:
-        """Apply ``optimizer`` to every parameter with a gradient, then zero the gradients.
+        """Apply ``optimizer`` to every parameter with a gradient, then drop the gradients (a
+        later step whose batch gave this module no gradient, such as a batch without the
+        annotations its component learns from, leaves it as it is).
 
         The optimizer updates thinc's usual array view of the parameter; when it returns a new
         array instead (an optimizer that does not work in place), its values are copied into
@@ -53,7 +55,7 @@ class InPlaceUpdateShim(PyTorchShim):
                 updated, _ = optimizer((self.id, name), weights, torch2xp(param.grad))
                 if not _same_memory(updated, weights):
                     param.data.copy_(xp2torch(updated, device=param.device).view_as(param.data))
-            param.grad.zero_()
+            param.grad = None  # so a step without a backward pass updates nothing
         self._grad_scaler.update()
 
     @contextlib.contextmanager

@@ -10,6 +10,7 @@ per evaluation).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -23,6 +24,7 @@ from lexiloom.threads import usable_cores, use_threads
 from lexiloom.training import checkpoint, spacy_loop
 from lexiloom.training.classifier_scores import score_classifier
 from lexiloom.training.config import (
+    LoopSettings,
     TrainConfig,
     assemble,
     classifier_name,
@@ -172,23 +174,76 @@ def _resume(found: checkpoint.Checkpoint, out: Path, progress: bool,
 
 
 def _train_generator(cfg: TrainConfig, out: Path, progress: bool) -> TrainResult:
-    """Train a fresh ``lexiloom_generator`` as ``cfg`` says, on spaCy's loop."""
+    """Train a fresh ``lexiloom_generator`` as ``cfg`` says, on spaCy's loop. Without a
+    ``--config`` its size follows the training text, and without ``--max-steps``/``--epochs``
+    its step budget follows this machine (:mod:`lexiloom.training.generator_plan`)."""
+    from lexiloom.training import generator_plan
+
+    choices: list[str] = []
+    if cfg.spacy_config is None and cfg.encoder is None and cfg.embedder is None:
+        encoder, embedder, why = generator_plan.model_for(_approximate_tokens(cfg))
+        cfg = dataclasses.replace(cfg, encoder=encoder, embedder=embedder)
+        choices.append(why)
     spacy_config, component, assembled = assemble(cfg)
     tell(assembled["notes"], enabled=progress)
     _set_device(cfg)
     nlp = initialize_pipeline(spacy_config)
-    for line in stream_budget(nlp, component, cfg.epochs):
-        tell([line], enabled=progress)
-    start_run(out, cfg.to_dict(), nlp.config.to_str())
+    choices += stream_budget(nlp, component, cfg.epochs)
+    if cfg.spacy_config is None and cfg.max_steps is None and cfg.epochs is None:
+        choices.append(_machine_budget(nlp, component, cfg))
+    tell(choices, enabled=progress)
+    header = "".join(f"# lexiloom train chose: {line}\n" for line in choices)
+    start_run(out, cfg.to_dict(), header + nlp.config.to_str())
     result = spacy_loop.run(nlp, out, progress=progress)
     return _with_lm_scores(result, component, cfg)
+
+
+def _approximate_tokens(cfg: TrainConfig) -> int:
+    """About how many tokens the training text has (characters for the character tokenizer,
+    a fifth of them otherwise), from its size."""
+    from lexiloom.corpora.bundled import resolve_corpus
+
+    path, _ = resolve_corpus(cfg.train)
+    size = path.stat().st_size if path.is_file() else 0
+    char_level = cfg.tokenizer is None and cfg.level in (None, "char")
+    return size if char_level else size // 5
+
+
+def _machine_budget(nlp: Any, component: str, cfg: TrainConfig) -> str:
+    """Set ``max_steps`` and ``eval_frequency`` to what fits the time budget on this machine
+    (timed on the real model and batches); returns why."""
+    from spacy.util import resolve_dot_names
+
+    from lexiloom.training import generator_plan
+
+    config = nlp.config.interpolate()
+    train, dev = resolve_dot_names(config, [config["training"]["train_corpus"],
+                                            config["training"]["dev_corpus"]])
+    generator = nlp.get_pipe(component)
+    step = generator_plan.step_seconds(nlp, component, train,
+                                       dropout=float(config["training"]["dropout"] or 0.0))
+    evaluation = generator_plan.evaluation_seconds(generator, dev.ids(generator))
+    seconds = LoopSettings.from_config(config).max_seconds or generator_plan.DEFAULT_SECONDS
+    budget = generator_plan.plan(step, evaluation, train.chunks_per_stream(generator), seconds)
+    training = nlp.config["training"]
+    training["max_steps"] = budget.max_steps
+    reason = budget.reason
+    if cfg.eval_every is None and cfg.checkpoint_every is None:
+        training["eval_frequency"] = budget.eval_frequency
+        if cfg.patience is not None:  # patience counts evaluations of the new frequency
+            training["patience"] = cfg.patience * budget.eval_frequency
+    rate = training["optimizer"].get("learn_rate")
+    if isinstance(rate, dict) and int(rate.get("warmup_steps") or 0) > budget.max_steps // 4:
+        rate["warmup_steps"] = budget.max_steps // 4
+        reason += f"; learning-rate warm-up shortened to {rate['warmup_steps']} updates"
+    return reason
 
 
 def stream_budget(nlp: Any, component: str, epochs: int | None) -> list[str]:
     """Check the generator's corpora before training (a text too short for its streams, an
     empty or missing dev text) and, for ``epochs``, end the run after that many passes over the
-    training streams (``[training] max_steps``, counted from 0, lowered only). Returns what to
-    tell the user."""
+    training streams (``[training] max_steps``, counted from 0; ``max_seconds`` may still end it
+    first). Returns what to tell the user."""
     from spacy.util import resolve_dot_names
 
     config = nlp.config.interpolate()
@@ -202,10 +257,8 @@ def stream_budget(nlp: Any, component: str, epochs: int | None) -> list[str]:
              f"{len(generator.token_vocab):,}"]
     if epochs is not None:
         training = nlp.config["training"]
-        steps = epochs * chunks - 1
-        if not training.get("max_steps") or steps < training["max_steps"]:
-            training["max_steps"] = max(steps, 1)
-            lines.append(f"{epochs} epoch(s): max_steps = {training['max_steps']}")
+        training["max_steps"] = max(epochs * chunks - 1, 1)
+        lines.append(f"{epochs} epoch(s): max_steps = {training['max_steps']}")
     return lines
 
 
@@ -219,8 +272,9 @@ def _with_lm_scores(result: TrainResult, component: str, cfg: TrainConfig) -> Tr
             cfg.dev, encoding=cfg.encoding, format="jsonl" if cfg.format == "jsonl" else "text",
             field=str(reader.get("field", "text")))
     result.metric = "cross_entropy"
-    if result.best_score is not None:
-        result.best_score = -result.best_score
+    best = [r for r in result.history if r.get("step") == result.best_step
+            and "lm_cross_entropy" in r]
+    result.best_score = float(best[-1]["lm_cross_entropy"]) if best else None
     return result
 
 

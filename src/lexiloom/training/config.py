@@ -373,15 +373,27 @@ def apply_generator_options(config: TrainConfig, spacy_config: Any, component: s
         optimizer = optimizer_section(config.optimizer, optimizer, generator=True)
     rate = optimizer.get("learn_rate", DEFAULT_LEARN_RATE)
     schedule = dict(rate) if isinstance(rate, Mapping) else None
-    if config.lr is not None or config.lr_schedule is not None \
-            or config.warmup_steps is not None or (schedule is None and config.optimizer):
+    if config.lr_schedule is not None or (schedule is None and (
+            config.warmup_steps is not None or config.optimizer)):
         initial = config.lr if config.lr is not None else (
             schedule.get("initial_rate", DEFAULT_LEARN_RATE) if schedule else rate)
         warmup = config.warmup_steps if config.warmup_steps is not None else (
             schedule.get("warmup_steps", 0) if schedule else 0)
-        shape = config.lr_schedule or ("cosine" if schedule else "constant")
+        shape = config.lr_schedule or "constant"
         optimizer["learn_rate"] = learning_rate_schedule(shape, float(initial), int(warmup))
+    elif schedule is not None:  # the config's schedule, its shape kept
+        if config.lr is not None:
+            if schedule.get("final_rate") == schedule.get("initial_rate"):
+                schedule["final_rate"] = config.lr  # constant after the warm-up stays so
+            schedule["initial_rate"] = config.lr
+        if config.warmup_steps is not None:
+            schedule["warmup_steps"] = config.warmup_steps
+        optimizer["learn_rate"] = schedule
+    elif config.lr is not None:
+        optimizer["learn_rate"] = config.lr
     training["optimizer"] = optimizer
+    if config.epochs is not None and not config.max_steps:
+        training["max_steps"] = 1  # until the text is read: then epochs x chunks per epoch
     apply_training_options(dataclasses.replace(config, optimizer=None, lr=None, batch_size=None,
                                                epochs=None), spacy_config)
 
@@ -404,7 +416,8 @@ TEXT_FORMATS = {None: "text", "text": "text", "txt": "text", "jsonl": "jsonl"}
 def set_stream_corpora(spacy_config: Any, config: TrainConfig, component: str) -> None:
     """Point ``[corpora]`` at ``config``'s train and dev text through ``lexiloom.TextStreams.v1``
     for ``component``: the training text in ``batch_size`` streams of ``bptt`` tokens (else the
-    config's reader's, else 16 of 128), the dev text as one stream."""
+    config's reader's, else 16 of 128), the dev text as one stream. ``format``, ``field`` and
+    ``encoding`` not given keep the config's train reader's."""
     if config.format not in TEXT_FORMATS:
         raise SettingsError(f"--format {config.format}: a generator reads plain text (text) or "
                             "JSON Lines with a text field (jsonl)")
@@ -413,9 +426,11 @@ def set_stream_corpora(spacy_config: Any, config: TrainConfig, component: str) -
     if given.get("@readers") != TEXT_STREAMS_READER:
         given = {}
     reader = {"@readers": TEXT_STREAMS_READER, "component": component,
-              "format": TEXT_FORMATS[config.format], "field": str(config.reader.get("field",
-                                                                                 "text")),
-              "encoding": config.encoding}
+              "format": TEXT_FORMATS[config.format] if config.format else given.get(
+                  "format", "text"),
+              "field": str(config.reader.get("field", given.get("field", "text"))),
+              "encoding": config.encoding if config.encoding != "utf-8" else given.get(
+                  "encoding", "utf-8")}
     streams = config.batch_size or given.get("streams", 16)
     bptt = config.bptt or given.get("bptt", 128)
     spacy_config.setdefault("paths", {}).update({"train": config.train, "dev": config.dev})

@@ -213,10 +213,10 @@ def run(nlp: Any, out_dir: Path, *, resume_from: checkpoint.Checkpoint | None = 
     if resume_from is not None:
         report.message(f"resuming from {resume_from.path.name} (step {offset})")
     losses = dict(state.losses or {})
-    started = time.perf_counter()
+    started, seconds_before = time.perf_counter(), state.seconds  # a resumed run's time so far
 
     def elapsed() -> float:
-        return state.seconds + time.perf_counter() - started
+        return seconds_before + time.perf_counter() - started
 
     def before_update(nlp: Any, args: dict[str, Any]) -> None:
         step = offset + int(args["step"])
@@ -271,9 +271,12 @@ def run(nlp: Any, out_dir: Path, *, resume_from: checkpoint.Checkpoint | None = 
                 losses[name] = losses.get(name, 0.0) + value - seen.get(name, 0.0)
             seen = dict(info["losses"])
             state.loss_steps += 1
-            state.docs += batch_items(batch)
+            items = batch_items(batch)
+            state.docs += items
+            if items != len(batch):
+                report.unit = "tokens"
             report.update(step + 1, state.epoch, sum(losses.values()) / state.loss_steps,
-                          len(batch))
+                          items)
             if info["score"] is not None:
                 evaluated(step, info)
                 losses, seen = {}, {}
@@ -364,16 +367,31 @@ def _result(out_dir: Path, state: RunState, T: dict[str, Any], *, resumed_from: 
 
 def pin_max_steps(path: Path, last_step: int) -> bool:
     """Rewrite the config at ``path`` to end after ``last_step`` without a time budget; False
-    (nothing written) for step 0, which spaCy's ``max_steps = 0`` ("no limit") cannot say."""
+    (nothing written) for step 0, which spaCy's ``max_steps = 0`` ("no limit") cannot say.
+    Settings that referred to ``max_steps`` (a learning-rate schedule's ``total_steps``) keep
+    the value they had, so the rerun follows the same schedule."""
     from thinc.api import Config
 
     if last_step < 1:
         return False
-    config = Config().from_disk(path, interpolate=False)
+    text = path.read_text(encoding="utf-8")
+    header = "".join(line for line in text.splitlines(keepends=True)
+                     if line.startswith("#"))  # what lexiloom train chose, and why
+    config = Config().from_str(text, interpolate=False)
+    _freeze_references(config, "${training.max_steps}", config["training"]["max_steps"])
     config["training"]["max_steps"] = last_step
     config.setdefault(LEXILOOM_SECTION, {})["max_seconds"] = None
-    atomic.write_text(path, config.to_str())
+    atomic.write_text(path, header + config.to_str())
     return True
+
+
+def _freeze_references(section: Any, reference: str, value: Any) -> None:
+    """Replace every setting under ``section`` that is exactly ``reference`` by ``value``."""
+    for key, item in section.items():
+        if isinstance(item, dict):
+            _freeze_references(item, reference, value)
+        elif item == reference:
+            section[key] = value
 
 
 __all__ = ["ResumableBatches", "main_metric", "pin_max_steps", "run"]

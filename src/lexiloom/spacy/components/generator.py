@@ -217,7 +217,7 @@ class TextGenerator(GeneratorSampling, GeneratorFiles, TrainablePipe):
             return losses
         module, _ = self._ready()
         module.dropout.p = self._dropout_rate(drop)
-        ids = torch.from_numpy(_stack(chunks)).long()
+        ids = torch.from_numpy(_stack(chunks)).long().to(next(module.parameters()).device)
         module.train()
         inputs = ids[:, :-1]
         lengths = torch.full((inputs.shape[0],), inputs.shape[1], dtype=torch.long)
@@ -244,6 +244,7 @@ class TextGenerator(GeneratorSampling, GeneratorFiles, TrainablePipe):
                       if c is not None and c.component == self.name]
         if targets is None:
             targets = torch.from_numpy(_stack(chunks)).long()[:, 1:]
+        targets = targets.to(scores.device)
         _, vocab = self._ready()
         with torch.no_grad():
             log_probs = torch.log_softmax(scores.detach(), dim=-1)
