@@ -248,3 +248,32 @@ def test_textcat_and_generator_train_together_from_an_interleaved_corpus(texts, 
     assert set(generator.token_vocab) - {"<pad>", "<unk>", "<bos>", "<eos>"} == set(TEXT)
     assert generator.evaluate_file(texts["dev"]).cross_entropy < untrained
     assert nlp("GOOD 1 great 2").cats["pos"] > 0.8 and nlp("BAD 3 awful 4").cats["pos"] < 0.2
+
+
+def test_use_averages_applies_the_averaged_weights_to_evaluation_and_saving(texts) -> None:
+    """``use_averages = true``: the generator is scored and saved with the optimizer's
+    parameter averages (the shim's ``use_params``), so the saved weights differ from a run
+    without averages trained identically."""
+    def trained(averages: bool) -> tuple[float, bytes]:
+        nlp = init_nlp(_config(texts, **{"training.optimizer.use_averages": averages,
+                                         "training.max_steps": 20}))
+        from spacy import registry
+        from spacy.schemas import ConfigSchemaTraining
+
+        training = registry.resolve(nlp.config.interpolate()["training"],
+                                    schema=ConfigSchemaTraining)
+        optimizer = training["optimizer"]
+        config = nlp.config.interpolate()
+        train_corpus, dev_corpus = resolve_dot_names(config, ["corpora.train", "corpora.dev"])
+        from lexiloom.spacy.text_streams import stream_batcher_v1
+
+        for batch in itertools.islice(stream_batcher_v1()(train_corpus(nlp)), 20):
+            nlp.update(batch, sgd=optimizer, drop=0.0)
+        with nlp.use_params(optimizer.averages or {}):
+            score = nlp.get_pipe("generator").score(list(dev_corpus(nlp)))["lm_score"]
+            weights = nlp.get_pipe("generator").to_bytes()
+        return score, weights
+
+    plain, averaged = trained(False), trained(True)
+    assert plain[0] != averaged[0]
+    assert plain[1] != averaged[1]
