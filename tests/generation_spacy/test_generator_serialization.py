@@ -1,5 +1,6 @@
 """Saving and loading ``lexiloom_generator``: safetensors weights, JSON vocab and settings; a
-loaded pipeline generates exactly what the saved one did; corrupt files raise ModelFileError."""
+loaded pipeline generates exactly what the saved one did; corrupt files raise ModelFileError,
+first by the manifest's checksums, and (for folders saved before manifests) by the readers."""
 
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ def test_saved_pipeline_files_are_safetensors_and_json_without_pickle(saved):
     _, path = saved
     folder = path / "lexiloom_generator"
     assert sorted(p.name for p in folder.iterdir()) == \
-        ["model.safetensors", "settings.json", "vocab.json"]
+        ["manifest.json", "model.safetensors", "settings.json", "vocab.json"]
     settings_data = json.loads((folder / "settings.json").read_text())
     assert settings_data["format"] == "lexiloom.TextGenerator"
     assert settings_data["tokenizer"] == "char"
@@ -124,15 +125,51 @@ def _copy(path: Path, target: Path) -> Path:
     return target / "lexiloom_generator"
 
 
-def test_corrupt_weights_file_raises_model_file_error(saved, tmp_path):
+def _without_manifest(folder: Path) -> Path:
+    """The component folder as saved before manifests existed (so the readers' own checks
+    are what a damaged file meets)."""
+    (folder / "manifest.json").unlink()
+    return folder
+
+
+def test_a_flipped_byte_in_the_weights_is_caught_by_the_manifest(saved, tmp_path):
     folder = _copy(saved[1], tmp_path / "copy")
+    weights = bytearray((folder / "model.safetensors").read_bytes())
+    weights[-5] ^= 0x01  # a float of some weight: safetensors itself still reads it
+    (folder / "model.safetensors").write_bytes(bytes(weights))
+    with pytest.raises(ModelFileError, match=r"model\.safetensors: its contents changed"):
+        _load(tmp_path / "copy")
+    _without_manifest(folder)  # the control: without the manifest it loads, silently damaged
+    assert _load(tmp_path / "copy").get_pipe("lexiloom_generator").module is not None
+
+
+@pytest.mark.parametrize("damage", ["truncate", "remove"])
+def test_truncated_or_missing_files_are_named_by_the_manifest(saved, tmp_path, damage):
+    folder = _copy(saved[1], tmp_path / "copy")
+    target = folder / "vocab.json"
+    if damage == "truncate":
+        target.write_bytes(target.read_bytes()[:10])
+    else:
+        target.unlink()
+    with pytest.raises(ModelFileError, match=r"vocab\.json: (\d+ bytes|missing)"):
+        _load(tmp_path / "copy")
+
+
+def test_saved_component_has_a_manifest_of_its_files(saved):
+    manifest = json.loads((saved[1] / "lexiloom_generator" / "manifest.json").read_text())
+    assert set(manifest["files"]) == {"settings.json", "vocab.json", "model.safetensors"}
+    assert all(len(entry["sha256"]) == 64 for entry in manifest["files"].values())
+
+
+def test_corrupt_weights_file_raises_model_file_error(saved, tmp_path):
+    folder = _without_manifest(_copy(saved[1], tmp_path / "copy"))
     (folder / "model.safetensors").write_bytes(b"not safetensors at all")
     with pytest.raises(ModelFileError, match="corrupt weights"):
         _load(tmp_path / "copy")
 
 
 def test_weights_of_the_wrong_shape_raise_model_file_error(saved, tmp_path):
-    folder = _copy(saved[1], tmp_path / "copy")
+    folder = _without_manifest(_copy(saved[1], tmp_path / "copy"))
     settings_path = folder / "settings.json"
     data = json.loads(settings_path.read_text())
     data["model"]["encoder"]["hidden_size"] = 7
@@ -143,14 +180,14 @@ def test_weights_of_the_wrong_shape_raise_model_file_error(saved, tmp_path):
 
 @pytest.mark.parametrize("damage", ["settings.json", "vocab.json"])
 def test_corrupt_settings_or_vocab_raise_model_file_error(saved, tmp_path, damage):
-    folder = _copy(saved[1], tmp_path / "copy")
+    folder = _without_manifest(_copy(saved[1], tmp_path / "copy"))
     (folder / damage).write_text("{not json")
     with pytest.raises(ModelFileError):
         _load(tmp_path / "copy")
 
 
 def test_missing_vocab_file_raises_model_file_error(saved, tmp_path):
-    folder = _copy(saved[1], tmp_path / "copy")
+    folder = _without_manifest(_copy(saved[1], tmp_path / "copy"))
     (folder / "vocab.json").unlink()
     with pytest.raises(ModelFileError, match="vocabulary"):
         _load(tmp_path / "copy")

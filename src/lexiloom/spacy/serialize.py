@@ -5,7 +5,9 @@ and the token encoder (``lexiloom.Tok2Vec.v1``) alike.
 The bytes are a msgpack map: ``format`` (which builder rebuilds it:
 :data:`lexiloom.spacy.torch_module.BUILDERS`) and ``version``, the model ``spec``, the ``vocab``
 (:meth:`lexiloom.vocab.Vocab.to_dict`), ``n_labels``, which parameters are frozen, and the
-weights as a safetensors blob. Loading rebuilds the module from the spec and loads the weights
+weights as a safetensors blob with its SHA-256 (checked on loading: damaged weights are a
+:class:`~lexiloom.errors.ModelFileError`, not a model that predicts garbage). Loading rebuilds
+the module from the spec and loads the weights
 strictly. A plain ``torch.nn.Embedding`` input layer is rebuilt as a trainable embedding of the
 saved size (its weights are then loaded), so loading never re-reads a vectors file nor retrains
 Word2Vec/GloVe; frozen parameters stay frozen.
@@ -19,6 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from lexiloom.errors import ModelFileError
+from lexiloom.manifest import digest
 from lexiloom.spacy.torch_module import BUILDERS, CLASSIFIER_FORMAT
 from lexiloom.vocab import Vocab
 
@@ -45,8 +48,9 @@ def serialize_model(module: torch.nn.Module | None) -> bytes:
         "n_labels": module.lexiloom_n_labels,
         "embedding": embedding_shape(module),
         "frozen": sorted(n for n, p in module.named_parameters() if not p.requires_grad),
-        "weights": save(state),
     }
+    weights = save(state)
+    message.update(weights=weights, sha256=digest(weights))
     return srsly.msgpack_dumps(message)
 
 
@@ -65,6 +69,9 @@ def deserialize_model(module: Any, data: bytes, device: torch.device) -> torch.n
                              f"{message.get('version')!r}")
         spec, n_labels = message["spec"], int(message["n_labels"])
         vocab = Vocab.from_dict(message["vocab"], "saved lexiloom text classifier")
+        if "sha256" in message and digest(message["weights"]) != message["sha256"]:
+            raise ModelFileError("the lexiloom model's weights changed since they were saved "
+                                 "(SHA-256 mismatch: a damaged copy?); save the pipeline again")
         state = load(message["weights"])
         frozen = set(message["frozen"])
     except ModelFileError:

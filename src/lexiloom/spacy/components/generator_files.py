@@ -2,7 +2,9 @@
 :class:`~lexiloom.spacy.components.generator.TextGenerator`).
 
 A pipeline saves the component as ``settings.json``, ``vocab.json`` and ``model.safetensors``
-(no pickle), in one atomic directory replacement; ``to_bytes`` holds the same in msgpack. The
+(no pickle) with a ``manifest.json`` of their sizes and SHA-256 (:mod:`lexiloom.manifest`,
+checked on loading: a damaged file is an error naming it), in one atomic directory replacement;
+``to_bytes`` holds the same in msgpack. The
 settings name the tokenizer and the model's blocks, so loading rebuilds the same module and then
 reads the weights (a trained embedder is rebuilt as a plain trainable embedding of the saved
 size: a vectors file is never read again).
@@ -16,7 +18,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from lexiloom import atomic, registry
+from lexiloom import atomic, manifest, registry
 from lexiloom.errors import ModelFileError
 from lexiloom.spacy.serialize import embedding_shape
 from lexiloom.vocab import Vocab
@@ -55,21 +57,27 @@ class GeneratorFiles:
         return self
 
     def to_disk(self, path: str | PathLike[str], *, exclude: Iterable[str] = ()) -> None:
-        """Write ``settings.json``, ``vocab.json`` and ``model.safetensors`` into ``path``
-        (one atomic directory replacement)."""
+        """Write ``settings.json``, ``vocab.json``, ``model.safetensors`` and a
+        ``manifest.json`` of their sizes and SHA-256 into ``path`` (one atomic directory
+        replacement)."""
         with atomic.atomic_path(path) as tmp:
             tmp.mkdir()
             (tmp / SETTINGS_FILE).write_text(json.dumps(self._settings(), indent=2),
                                              encoding="utf-8")
+            names = [SETTINGS_FILE]
             if self.module is not None and self.token_vocab is not None:
                 (tmp / VOCAB_FILE).write_text(
                     json.dumps(self.token_vocab.to_dict(), ensure_ascii=False), encoding="utf-8")
                 (tmp / WEIGHTS_FILE).write_bytes(self._weights())
+                names += [VOCAB_FILE, WEIGHTS_FILE]
+            manifest.write(tmp, names)
 
     def from_disk(self, path: str | PathLike[str], *, exclude: Iterable[str] = ()
                   ) -> Any:
-        """Load what :meth:`to_disk` wrote."""
+        """Load what :meth:`to_disk` wrote, after checking its files against its manifest
+        (a folder saved before manifests existed loads unchecked)."""
         path = Path(path)
+        manifest.verify(path)
         try:
             settings = json.loads((path / SETTINGS_FILE).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
