@@ -82,7 +82,7 @@ def test_sgd_and_adam_updates_match_thincs_maths():
             if name in expected:
                 numpy.testing.assert_allclose(p.detach().numpy(), expected[name], rtol=1e-6,
                                               atol=1e-7)
-                assert not p.grad.any()
+                assert p.grad is None  # dropped: a step without gradients changes nothing
 
 
 def test_an_optimizer_returning_new_arrays_is_copied_into_the_parameters():
@@ -100,5 +100,5 @@ def test_an_optimizer_returning_new_arrays_is_copied_into_the_parameters():
     shim.finish_update(out_of_place)
     for name, p in module.named_parameters():
         torch.testing.assert_close(p.detach(), before[name] - 0.5)
-        assert not p.grad.any()
+        assert p.grad is None
     assert _storages(module) == storages
