@@ -47,6 +47,13 @@ def write(folder: str | os.PathLike[str], names: Iterable[str]) -> None:
                                                "files": files}, indent=1), encoding="utf-8")
 
 
+def write_tree(folder: str | os.PathLike[str]) -> None:
+    """:func:`write` for every file below ``folder`` (subfolders included)."""
+    folder = Path(folder)
+    write(folder, [path.relative_to(folder).as_posix() for path in folder.rglob("*")
+                   if path.is_file() and path.relative_to(folder).as_posix() != MANIFEST])
+
+
 def verify(folder: str | os.PathLike[str], *, required: bool = False) -> bool:
     """Check every file ``folder/manifest.json`` lists; a missing, truncated or changed file is
     a :class:`~lexiloom.errors.ModelFileError` naming it. Without a manifest: ``False`` (files
@@ -80,4 +87,4 @@ def verify(folder: str | os.PathLike[str], *, required: bool = False) -> bool:
     return True
 
 
-__all__ = ["MANIFEST", "digest", "file_digest", "verify", "write"]
+__all__ = ["MANIFEST", "digest", "file_digest", "verify", "write", "write_tree"]

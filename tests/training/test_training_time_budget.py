@@ -53,3 +53,24 @@ def test_pinning_keeps_what_referred_to_max_steps_and_the_header(tmp_path) -> No
     assert written["training"]["optimizer"]["learn_rate"]["total_steps"] == 1000
     assert written["lexiloom"]["max_seconds"] is None
     assert not pin_max_steps(path, 0)  # spaCy's max_steps = 0 means "no limit"
+
+
+def test_saved_training_outputs_are_verified_when_lexiloom_loads_them(tmp_path) -> None:
+    """``model-best``/``model-last`` carry a manifest of every file; lexiloom's loader names a
+    damaged file (the control: the same damage without the manifest is not noticed)."""
+    import pytest
+
+    from lexiloom.errors import ModelFileError
+    from lexiloom.training.pipeline import load_pipeline
+
+    out = tmp_path / "out"
+    train(TrainConfig(**{**RUN, "epochs": 1, "eval_every": 100}), out_dir=out, progress=False)
+    model = out / "model-last"
+    assert load_pipeline(model) is not None
+    meta = model / "meta.json"
+    meta.write_text(meta.read_text(encoding="utf-8").replace('"lang"', '"lang" '),
+                    encoding="utf-8")
+    with pytest.raises(ModelFileError, match=r"meta\.json: \d+ bytes"):
+        load_pipeline(model)
+    (model / "manifest.json").unlink()
+    assert load_pipeline(model) is not None

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from lexiloom import atomic
+from lexiloom import atomic, manifest
 from lexiloom.errors import LexiloomError, ModelFileError, SettingsError
 
 BEST = "model-best"
@@ -56,10 +56,13 @@ def build_nlp(spacy_config: Any) -> Any:
 
 
 def load_pipeline(model: str | os.PathLike[str]) -> Any:
-    """``spacy.load`` of :func:`resolve_model_dir` ``(model)``, with errors as ModelFileError."""
+    """``spacy.load`` of :func:`resolve_model_dir` ``(model)``, with errors as ModelFileError; a
+    pipeline lexiloom saved is first checked against its manifest (a damaged, truncated or
+    missing file is an error naming it)."""
     import spacy
 
     path = resolve_model_dir(model)
+    manifest.verify(path)
     register_factories()
     try:
         return spacy.load(path)
@@ -72,9 +75,10 @@ def load_pipeline(model: str | os.PathLike[str]) -> Any:
 
 def save_pipeline(nlp: Any, target: str | os.PathLike[str]) -> Path:
     """``nlp.to_disk`` into ``target`` atomically (the old directory stays until the new one is
-    complete)."""
+    complete), with a ``manifest.json`` of every file that :func:`load_pipeline` checks."""
     with atomic.atomic_path(target) as tmp:
         nlp.to_disk(tmp)
+        manifest.write_tree(tmp)
     return Path(target)
 
 
