@@ -22,7 +22,6 @@ of the node in ``model.walk()``, shim index, parameter) and re-keyed on load.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -34,6 +33,7 @@ from typing import Any
 
 from lexiloom import atomic
 from lexiloom.errors import ModelFileError
+from lexiloom.manifest import file_digest
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -128,14 +128,6 @@ def restore_optimizer(optimizer: Any, nlp: Any, arrays: Any, meta: dict[str, Any
         setattr(optimizer, key, value)
 
 
-def _digest(path: Path) -> str:
-    sha = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            sha.update(block)
-    return sha.hexdigest()
-
-
 def _files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and p.name != MANIFEST)
 
@@ -203,7 +195,7 @@ def save(directory: Path, step: int, nlp: Any, write_extra: Callable[[Path], Non
         write_extra(tmp)
         (tmp / "state.json").write_text(json.dumps({**state, "step": step}), encoding="utf-8")
         manifest = {"lexiloom_checkpoint": FORMAT_VERSION, "step": step,
-                    "files": {p.relative_to(tmp).as_posix(): _digest(p) for p in _files(tmp)}}
+                    "files": {p.relative_to(tmp).as_posix(): file_digest(p) for p in _files(tmp)}}
         (tmp / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
         for path in _files(tmp):
             with open(path, "rb") as fh:
@@ -243,7 +235,7 @@ def validate(path: Path) -> Checkpoint:
     if set(files) != on_disk:
         raise ModelFileError(f"{path}: checkpoint files do not match its manifest")
     for name, digest in files.items():
-        if _digest(path / name) != digest:
+        if file_digest(path / name) != digest:
             raise ModelFileError(f"{path}: checkpoint file {name} is corrupt")
     state = json.loads((path / "state.json").read_text(encoding="utf-8"))
     return Checkpoint(path, int(manifest["step"]), state)
