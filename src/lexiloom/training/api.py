@@ -188,9 +188,10 @@ def _train_generator(cfg: TrainConfig, out: Path, progress: bool) -> TrainResult
     tell(assembled["notes"], enabled=progress)
     _set_device(cfg)
     nlp = initialize_pipeline(spacy_config)
-    choices += stream_budget(nlp, component, cfg.epochs)
+    train_corpus, dev_corpus = _stream_corpora(nlp)
+    choices += stream_budget(nlp, component, cfg.epochs, train_corpus, dev_corpus)
     if cfg.spacy_config is None and cfg.max_steps is None and cfg.epochs is None:
-        choices.append(_machine_budget(nlp, component, cfg))
+        choices.append(_machine_budget(nlp, component, cfg, train_corpus, dev_corpus))
     tell(choices, enabled=progress)
     header = "".join(f"# lexiloom train chose: {line}\n" for line in choices)
     start_run(out, cfg.to_dict(), header + nlp.config.to_str())
@@ -209,16 +210,23 @@ def _approximate_tokens(cfg: TrainConfig) -> int:
     return size if char_level else size // 5
 
 
-def _machine_budget(nlp: Any, component: str, cfg: TrainConfig) -> str:
-    """Set ``max_steps`` and ``eval_frequency`` to what fits the time budget on this machine
-    (timed on the real model and batches); returns why."""
+def _stream_corpora(nlp: Any) -> tuple[Any, Any]:
+    """The training and dev corpora of ``nlp``'s config (their readers keep the encoded text,
+    so the checks and the timing below read each file once)."""
     from spacy.util import resolve_dot_names
-
-    from lexiloom.training import generator_plan
 
     config = nlp.config.interpolate()
     train, dev = resolve_dot_names(config, [config["training"]["train_corpus"],
                                             config["training"]["dev_corpus"]])
+    return train, dev
+
+
+def _machine_budget(nlp: Any, component: str, cfg: TrainConfig, train: Any, dev: Any) -> str:
+    """Set ``max_steps`` and ``eval_frequency`` to what fits the time budget on this machine
+    (timed on the real model and batches of ``train``, evaluation on ``dev``); returns why."""
+    from lexiloom.training import generator_plan
+
+    config = nlp.config.interpolate()
     generator = nlp.get_pipe(component)
     step = generator_plan.step_seconds(nlp, component, train,
                                        dropout=float(config["training"]["dropout"] or 0.0))
@@ -239,16 +247,12 @@ def _machine_budget(nlp: Any, component: str, cfg: TrainConfig) -> str:
     return reason
 
 
-def stream_budget(nlp: Any, component: str, epochs: int | None) -> list[str]:
-    """Check the generator's corpora before training (a text too short for its streams, an
-    empty or missing dev text) and, for ``epochs``, end the run after that many passes over the
-    training streams (``[training] max_steps``, counted from 0; ``max_seconds`` may still end it
-    first). Returns what to tell the user."""
-    from spacy.util import resolve_dot_names
-
-    config = nlp.config.interpolate()
-    train, dev = resolve_dot_names(config, [config["training"]["train_corpus"],
-                                            config["training"]["dev_corpus"]])
+def stream_budget(nlp: Any, component: str, epochs: int | None, train: Any,
+                  dev: Any) -> list[str]:
+    """Check the generator's corpora ``train`` and ``dev`` before training (a text too short
+    for its streams, an empty or missing dev text) and, for ``epochs``, end the run after that
+    many passes over the training streams (``[training] max_steps``, counted from 0;
+    ``max_seconds`` may still end it first). Returns what to tell the user."""
     generator = nlp.get_pipe(component)
     dev.ids(generator)
     chunks = train.chunks_per_stream(generator)
