@@ -86,6 +86,7 @@ setup(
         "spacy_architectures": [
             "lexiloom.TextClassifier.v1 = lexiloom.spacy.architectures:text_classifier_v1",
             "lexiloom.TextClassifier.v2 = lexiloom.spacy.architectures:text_classifier_v2",
+            "lexiloom.TextClassifier.v3 = lexiloom.spacy.architectures:text_classifier_v3",
             "lexiloom.Tok2Vec.v1 = lexiloom.spacy.tok2vec:tok2vec_v1",
         ],
         "spacy_factories": [

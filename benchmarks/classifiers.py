@@ -8,11 +8,14 @@ Data (``--corpora`` or ``$LEXILOOM_CORPORA``, default ``../shared/corpora``): SS
 (``sst2/stsa.binary.{train,dev,test}``, format ``labelled``, labels 0/1 read as
 negative/positive) and TREC (``trec/TREC.{train,test}``, format ``labelled`` with the coarse
 label part, latin-1; 10% of train held out as dev with a fixed seed, the same split for every
-system and seed). Every system trains on the same train split, may use the dev split for model
-selection, and is scored once on test.
+system and seed); with ``--datasets``, also SST-5 (``sst5/stsa.fine.*``, five labels 0-4) and
+the bundled ``sentiment`` and ``topics`` corpora (their own splits). Every system trains on the
+same train split, may use the dev split for model selection, and is scored once on test.
 
 Systems:
 
+- ``lexiloom``: what ``lexiloom train --task sentiment|classify`` does with only ``--train`` and
+  ``--dev``: the defaults sized to the data (``lexiloom.training.classifier_plan``).
 - ``lexiloom-lstm`` / ``lexiloom-gru``: ``lexiloom.training.train`` with the shipped config
   (``configs/sentiment_binary.cfg`` for SST-2, ``configs/topics_multiclass.cfg`` for TREC,
   i.e. what ``lexiloom train`` does without model flags) and the encoder named; the model is
@@ -58,9 +61,10 @@ from typing import Any
 from lexiloom.threads import usable_cores
 
 REPO = Path(__file__).resolve().parent.parent
-SYSTEMS = ("lexiloom-lstm", "lexiloom-gru", "spacy-bow", "spacy-ensemble", "fasttext",
-           "fasttext-bigrams")
-DATASETS = ("sst2", "trec")
+SYSTEMS = ("lexiloom", "lexiloom-lstm", "lexiloom-gru", "spacy-bow", "spacy-ensemble",
+           "fasttext", "fasttext-bigrams")
+DATASETS = ("sst2", "trec", "sst5", "sentiment", "topics")
+DEFAULT_DATASETS = ("sst2", "trec")
 QUICK_SIZES = {"train": 300, "dev": 100, "test": 200}
 
 
@@ -92,13 +96,14 @@ def corpora_root(given: str | None) -> Path:
 
 
 def _read(path: Path, *, label_part: str = "full", encoding: str = "utf-8",
-          label_map: dict[str, str] | None = None) -> list[tuple[str, str]]:
+          label_map: dict[str, str] | None = None,
+          format: str | None = "labelled") -> list[tuple[str, str]]:
     from lexiloom.corpora import read_corpus
 
     label_map = label_map or {}
     return [(r.text, label_map.get(r.labels[0], r.labels[0]))
-            for r in read_corpus(path, format="labelled", encoding=encoding,
-                                 label_part=label_part)]
+            for r in read_corpus(path, format=format, encoding=encoding,
+                                 **({"label_part": label_part} if format == "labelled" else {}))]
 
 
 def _slice(rows: list[tuple[str, str]], n: int, seed: int) -> list[tuple[str, str]]:
@@ -118,6 +123,19 @@ def load_datasets(root: Path, names: list[str], quick: bool) -> list[Dataset]:
                       for s in ("train", "dev", "test")}
             found.append(Dataset("sst2", splits, REPO / "configs" / "sentiment_binary.cfg",
                                  "sentiment"))
+        elif name == "sst5":
+            base = root / "sst5"
+            splits = {s: _read(base / f"stsa.fine.{s}") for s in ("train", "dev", "test")}
+            found.append(Dataset("sst5", splits, REPO / "configs" / "topics_multiclass.cfg",
+                                 "classify"))
+        elif name in ("sentiment", "topics"):
+            from lexiloom.corpora.bundled import bundled_path
+
+            splits = {s: _read(bundled_path(name, s), format=None)
+                      for s in ("train", "dev", "test")}
+            config = "sentiment_binary.cfg" if name == "sentiment" else "topics_multiclass.cfg"
+            found.append(Dataset(name, splits, REPO / "configs" / config,
+                                 "sentiment" if name == "sentiment" else "classify"))
         elif name == "trec":
             base = root / "trec"
             rows = _read(base / "TREC.train", label_part="coarse", encoding="latin-1")
@@ -191,7 +209,18 @@ def run_lexiloom(ds: Dataset, encoder: str, seed: int, work: Path, args: Any) ->
                            config=ds.config, task=ds.task, overrides=overrides)
 
 
-def train_and_score(ds: Dataset, seed: int, out: Path, args: Any, *, config: Path, task: str,
+def run_lexiloom_defaults(ds: Dataset, seed: int, work: Path, args: Any) -> Run:
+    """``lexiloom train --task TASK --train --dev`` with nothing else (its data-sized
+    defaults; ``--quick``: tiny model blocks)."""
+    overrides: dict[str, Any] = {}
+    if args.quick:
+        overrides = {"encoder": {"hidden_size": 16}, "embedder": {"dim": 16}}
+    return train_and_score(ds, seed, work / f"lexiloom-{seed}", args, config=None,
+                           task=ds.task, overrides=overrides)
+
+
+def train_and_score(ds: Dataset, seed: int, out: Path, args: Any, *, config: Path | None,
+                    task: str,
                     overrides: dict[str, Any]) -> Run:
     """Train a lexiloom pipeline on ``ds`` into ``out`` (``config`` with ``overrides``; the
     splits written as JSONL beside ``out``), then score ``model-best`` on the test split."""
@@ -203,7 +232,7 @@ def train_and_score(ds: Dataset, seed: int, out: Path, args: Any, *, config: Pat
     dev_path = write_jsonl(ds.splits["dev"], work / "dev.jsonl")
     start = time.perf_counter()
     train(TrainConfig(train=str(train_path), dev=str(dev_path), task=task, seed=seed,
-                      spacy_config=str(config),
+                      spacy_config=None if config is None else str(config),
                       max_steps=args.max_steps, threads=args.threads, **overrides),
           out_dir=out, progress=not args.quiet)
     seconds = time.perf_counter() - start
@@ -283,9 +312,11 @@ def fasttext_child(train_path: str, test_path: str, ngrams: int, seed: int) -> N
             Path(test_path).read_text(encoding="utf-8").splitlines()]
     texts = [text for _, text in rows]
     start = time.perf_counter()
-    predicted, _ = model.predict(texts)
+    # model.f.predict: fastText 0.9.3's model.predict calls numpy.array(copy=False), an error
+    # under numpy 2
+    predicted = [model.f.predict(text + "\n", 1, 0.0, "strict")[0][1] for text in texts]
     rate = len(texts) / (time.perf_counter() - start)
-    correct = sum(p[0] == gold for p, (gold, _) in zip(predicted, rows, strict=True))
+    correct = sum(p == gold for p, (gold, _) in zip(predicted, rows, strict=True))
     print(json.dumps({"accuracy": correct / len(texts), "train_seconds": seconds,
                       "docs_per_second": rate}))
 
@@ -326,6 +357,7 @@ def _norms(doc: Any) -> list[str]:
 
 
 RUNNERS: dict[str, Callable[[Dataset, int, Path, Any], Run]] = {
+    "lexiloom": run_lexiloom_defaults,
     "lexiloom-lstm": lambda ds, s, w, a: run_lexiloom(ds, "lstm", s, w, a),
     "lexiloom-gru": lambda ds, s, w, a: run_lexiloom(ds, "gru", s, w, a),
     "spacy-bow": lambda ds, s, w, a: run_spacy(ds, "efficiency", s, w, a),
@@ -340,11 +372,20 @@ def _thread_env(threads: int) -> dict[str, str]:
                                       "OPENBLAS_NUM_THREADS")}
 
 
-def have_corpora(root: Path) -> bool:
-    """Whether ``root`` holds ``sst2/`` or ``trec/``; says what to do on stderr when not."""
-    if not (root / "sst2").is_dir() and not (root / "trec").is_dir():
-        print(f"no corpora under {root} (pass --corpora or set LEXILOOM_CORPORA)",
-              file=sys.stderr)
+BUNDLED = ("sentiment", "topics")
+"""Datasets that ship with lexiloom (the rest are read from the corpora folder)."""
+
+
+def have_corpora(root: Path, datasets: list[str] | None = None) -> bool:
+    """Whether ``root`` holds the folders of ``datasets`` that are not bundled (default: SST-2
+    or TREC); says what to do on stderr when not."""
+    folders = {"sst2": "sst2", "sst5": "sst5", "trec": "trec"}
+    needed = [folders[d] for d in datasets or () if d in folders]
+    missing = ([f for f in needed if not (root / f).is_dir()] if datasets is not None else
+               [] if (root / "sst2").is_dir() or (root / "trec").is_dir() else ["sst2", "trec"])
+    if missing:
+        print(f"no corpora ({'/'.join(missing)}) under {root} (pass --corpora or set "
+              "LEXILOOM_CORPORA)", file=sys.stderr)
         return False
     return True
 
@@ -425,7 +466,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", help="Folder with sst2/ and trec/ (default: "
                         "$LEXILOOM_CORPORA or ../shared/corpora).")
-    parser.add_argument("--datasets", default=",".join(DATASETS))
+    parser.add_argument("--datasets", default=",".join(DEFAULT_DATASETS),
+                        help=f"Comma-separated, from {', '.join(DATASETS)}.")
     parser.add_argument("--systems", default=",".join(SYSTEMS))
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=usable_cores())
@@ -451,13 +493,14 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown systems {unknown}; choose from {', '.join(SYSTEMS)}")
     root = corpora_root(args.corpora)
-    if not have_corpora(root):
+    names = [d for d in args.datasets.split(",") if d]
+    if not have_corpora(root, None if args.make_vectors else names):
         return 2
     if args.make_vectors:
         make_vectors(root, Path(args.make_vectors))
         return 0
     use_threads(args.threads)
-    datasets = load_datasets(root, [d for d in args.datasets.split(",") if d], args.quick)
+    datasets = load_datasets(root, names, args.quick)
     with tempfile.TemporaryDirectory() as tmp:
         results = run_systems(datasets, systems, args.seeds, Path(args.work or tmp),
                               lambda system, ds, seed, work: RUNNERS[system](ds, seed, work,

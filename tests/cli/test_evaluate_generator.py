@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import assert_one_line_error, run
+from small_corpora import small
 
 from lexiloom.cli import cli
 from lexiloom.cli import evaluate as evaluate_cli
@@ -51,7 +52,8 @@ def lm(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def classifier(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("classifier") / "out"
-    train(TrainConfig(train="topics/train", dev="topics/dev", epochs=1, max_steps=2, threads=1,
+    train(TrainConfig(train=small("topics/train"), dev=small("topics/dev"), epochs=1,
+                      max_steps=2, threads=1,
                       **TINY), out_dir=out, progress=False)
     return out
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from small_corpora import small
 
 from lexiloom.cli import cli, predict
 from lexiloom.training import TrainConfig, train
@@ -27,7 +28,8 @@ def sentiment_model(tmp_path_factory) -> Path:
 
     torch.set_num_threads(1)
     out = tmp_path_factory.mktemp("sentiment") / "out"
-    train(TrainConfig(train="sentiment/train", dev="sentiment/dev", task="sentiment", epochs=1,
+    train(TrainConfig(train=small("sentiment/train"), dev=small("sentiment/dev"),
+                      task="sentiment", epochs=1,
                       **TINY), out_dir=out, progress=False)
     return out
 
@@ -35,7 +37,8 @@ def sentiment_model(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def topics_model(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("topics") / "out"
-    train(TrainConfig(train="topics/train", dev="topics/dev", epochs=1, **TINY), out_dir=out,
+    train(TrainConfig(train=small("topics/train"), dev=small("topics/dev"), epochs=1, **TINY),
+          out_dir=out,
           progress=False)
     return out
 

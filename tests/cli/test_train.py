@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import assert_one_line_error, run
+from small_corpora import small
 
 from lexiloom.cli import cli
 from lexiloom.cli import evaluate as evaluate_cli
@@ -31,8 +32,8 @@ def trained(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("train") / "out"
     for command in (train_cli.command, evaluate_cli.command):
         cli.add_command(command)
-    result = run("train", "--task", "sentiment", "--train", "sentiment/train", "--dev",
-                 "sentiment/dev", "--out", str(out), "--epochs", "1", "--json", *TINY)
+    result = run("train", "--task", "sentiment", "--train", small("sentiment/train"), "--dev",
+                 small("sentiment/dev"), "--out", str(out), "--epochs", "1", "--json", *TINY)
     assert result.exit_code == 0, result.output
     return out
 
@@ -45,14 +46,14 @@ def test_train_json_summary_and_outputs(trained: Path) -> None:
 
 
 def test_train_prints_scores_table(tmp_path) -> None:
-    result = run("train", "--train", "topics/train", "--dev", "topics/dev", "--out",
+    result = run("train", "--train", small("topics/train"), "--dev", small("topics/dev"), "--out",
                  str(tmp_path / "o"), "--epochs", "1", "--batch-size", "64", *TINY)
     assert result.exit_code == 0, result.output
     assert "best dev cats_score" in result.output and "confusion" in result.output
 
 
 def test_evaluate_json_reports_every_classifier(trained: Path) -> None:
-    result = run("evaluate", str(trained), "sentiment/test", "--json")
+    result = run("evaluate", str(trained), small("sentiment/test"), "--json")
     assert result.exit_code == 0, result.output
     (scores,) = json.loads(result.output).values()
     assert scores["documents"] == 60 and scores["labels"] == ["negative", "positive"]
@@ -62,7 +63,7 @@ def test_evaluate_json_reports_every_classifier(trained: Path) -> None:
 
 
 def test_evaluate_table_and_pipeline_directory(trained: Path) -> None:
-    result = run("evaluate", str(trained / "model-last"), "sentiment/dev")
+    result = run("evaluate", str(trained / "model-last"), small("sentiment/dev"))
     assert result.exit_code == 0, result.output
     assert "accuracy" in result.output and "negative" in result.output
 
@@ -79,29 +80,32 @@ def test_evaluate_with_label_map_and_reader_settings(trained: Path, tmp_path) ->
 
 
 def test_evaluate_labels_that_do_not_match_the_model_is_one_line(trained: Path) -> None:
-    line = assert_one_line_error(run("evaluate", str(trained), "topics/test"))
+    line = assert_one_line_error(run("evaluate", str(trained), small("topics/test")))
     assert "are not labels of component" in line and "--label-map" in line
 
 
 def test_evaluate_unknown_component_is_one_line(trained: Path) -> None:
     assert "no component 'nope'" in assert_one_line_error(
-        run("evaluate", str(trained), "sentiment/test", "--component", "nope"))
+        run("evaluate", str(trained), small("sentiment/test"), "--component", "nope"))
 
 
 @pytest.mark.parametrize("args", [
-    ["evaluate", "{missing}", "sentiment/test"],
+    ["evaluate", "{missing}", small("sentiment/test")],
     ["evaluate", "{trained}", "{missing}.jsonl"],
     ["evaluate", "{trained}", "{empty}"],
-    ["train", "--train", "{missing}.jsonl", "--dev", "sentiment/dev", "--out", "{out}"],
-    ["train", "--train", "{empty}", "--dev", "sentiment/dev", "--out", "{out}"],
-    ["train", "--train", "sentiment/train", "--dev", "topics/dev", "--out", "{out}"],
-    ["train", "--train", "sentiment/train", "--out", "{out}"],
+    ["train", "--train", "{missing}.jsonl", "--dev", small("sentiment/dev"), "--out", "{out}"],
+    ["train", "--train", "{empty}", "--dev", small("sentiment/dev"), "--out", "{out}"],
+    ["train", "--train", small("sentiment/train"), "--dev", small("topics/dev"), "--out", "{out}"],
+    ["train", "--train", small("sentiment/train"), "--out", "{out}"],
     ["train", "--resume", "--out", "{out}"],
-    ["train", "--train", "sentiment/train", "--dev", "sentiment/dev", "--out", "{out}",
+    ["train", "--train", small("sentiment/train"), "--dev", small("sentiment/dev"),
+     "--out", "{out}",
      "-o", "no_such_setting=1"],
-    ["train", "--train", "sentiment/train", "--dev", "sentiment/dev", "--out", "{out}",
+    ["train", "--train", small("sentiment/train"), "--dev", small("sentiment/dev"),
+     "--out", "{out}",
      "--encoder", "no-such-encoder"],
-    ["train", "--train", "sentiment/train", "--dev", "sentiment/dev", "--out", "{out}",
+    ["train", "--train", small("sentiment/train"), "--dev", small("sentiment/dev"),
+     "--out", "{out}",
      "--label-map", "{missing}.json"],
 ])
 def test_bad_input_is_a_one_line_error(args, trained: Path, tmp_path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import assert_one_line_error, run
+from small_corpora import small
 
 from lexiloom.cli import cli
 from lexiloom.cli import evaluate as evaluate_cli
@@ -167,6 +168,6 @@ def test_bad_generate_options_are_one_line_errors(texts, tmp_path, args) -> None
 
 
 def test_level_for_a_classifier_is_a_one_line_error(tmp_path) -> None:
-    result = run("train", "--train", "topics/train", "--dev", "topics/dev", "--out",
+    result = run("train", "--train", small("topics/train"), "--dev", small("topics/dev"), "--out",
                  str(tmp_path / "c"), "--level", "word", "--quiet")
     assert "--task generate" in assert_one_line_error(result)

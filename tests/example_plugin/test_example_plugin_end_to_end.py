@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from example_install import example_plugin_fixture  # noqa: F401  (the example_plugin fixture)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from small_corpora import small
 
 import lexiloom
 from lexiloom import registry
@@ -151,8 +152,8 @@ def test_char_ngrams_tokens_are_ordered_non_overlapping_spans_of_the_text(exampl
 
 def test_lexiloom_train_cli_trains_a_cnn_classifier(example_plugin, tmp_path):
     out = tmp_path / "out"
-    result = _cli("train", "--task", "sentiment", "--train", "sentiment/train", "--dev",
-                  "sentiment/dev", "--out", str(out), "--encoder", "cnn", "-o", "filters=8",
+    result = _cli("train", "--task", "sentiment", "--train", small("sentiment/train"), "--dev",
+                  small("sentiment/dev"), "--out", str(out), "--encoder", "cnn", "-o", "filters=8",
                   "-o", "windows=[2, 3]", "-o", "embedder.dim=16", "--max-steps", "5",
                   "--eval-every", "5", "--seed", "0", "--quiet", "--json")
     assert result.exit_code == 0, result.output
@@ -166,7 +167,7 @@ def test_python_train_api_trains_a_cnn_classifier_that_predicts(example_plugin, 
     from lexiloom.training.pipeline import load_pipeline
 
     out = tmp_path / "out"
-    result = lexiloom.train(TrainConfig(train="sentiment/train", dev="sentiment/dev",
+    result = lexiloom.train(TrainConfig(train=small("sentiment/train"), dev=small("sentiment/dev"),
                                         task="sentiment", encoder=dict(TINY_CNN),
                                         embedder={"name": "trainable", "dim": 16},
                                         max_steps=5, eval_every=5, seed=0),
@@ -185,7 +186,8 @@ def test_spacy_train_uses_cnn_and_char_ngrams_from_a_config(example_plugin, tmp_
     from spacy.cli.train import train as spacy_train
 
     train_spacy, dev_spacy = tmp_path / "train.spacy", tmp_path / "dev.spacy"
-    for split, path in (("sentiment/train", train_spacy), ("sentiment/dev", dev_spacy)):
+    for split, path in ((small("sentiment/train"), train_spacy),
+                        (small("sentiment/dev"), dev_spacy)):
         result = _cli("corpora", "convert", split, str(path), "--tokenizer", "char_ngrams")
         assert result.exit_code == 0, result.output
     config = _tiny_config(tmp_path / "cnn.cfg", tokenizer="char_ngrams")

@@ -56,12 +56,42 @@ def test_sentiment_sets_cats_score_polarity_and_sentence_scores(trained):
         assert sent._.sentiment == pytest.approx(alone._.sentiment, abs=1e-5)
 
 
-def test_without_sentence_boundaries_spans_get_no_sentiment():
-    nlp = sentiment_pipeline()
-    nlp.initialize(lambda: corpus_examples(nlp, "sentiment", "train", limit=12))
-    doc = nlp("Great value. Awful smell.")
-    assert doc._.sentiment is not None
+def test_any_span_is_scored_on_its_own_text_when_read(trained):
+    doc = trained("Great value for Acme Phones, awful smell from the Acme box.")
+    doc.ents = [Span(doc, 3, 5, label="ORG"), Span(doc, 11, 12, label="ORG")]
+    spans = [*doc.ents, doc[0:2], doc[5:9], doc[0:1]]
+    for span in spans:
+        alone = trained(span.text)
+        assert span._.sentiment == pytest.approx(alone._.sentiment, abs=1e-5)
+    assert doc[:]._.sentiment == doc._.sentiment
+    assert len({round(span._.sentiment, 6) for span in spans}) > 1  # not one value for all
+
+
+def test_span_scores_are_batched_stored_and_survive_docbin(trained):
+    from spacy.tokens import DocBin
+
+    docs = list(trained.pipe(["Lovely staff, terrible parking.", "Fine."]))
+    component = trained.get_pipe("sentiment")
+    spans = [docs[0][0:2], docs[0][3:5], docs[1][:]]
+    values = component.score_spans(spans)
+    assert values == [span._.sentiment for span in spans]
+    assert values[2] == docs[1]._.sentiment
+    copy = DocBin(docs=docs, store_user_data=True).get_docs(trained.vocab)
+    assert next(copy)[0:2]._.sentiment == pytest.approx(values[0])
+
+
+def test_spans_of_docs_the_component_did_not_annotate_have_no_sentiment(trained):
+    doc = trained.make_doc("Great value. Awful smell.")
     assert doc[0:2]._.sentiment is None
+    other = spacy.blank("en")("Great value.")
+    other.user_data.update(trained("x").user_data)  # names a component of another vocab
+    assert other[0:2]._.sentiment is None
+
+
+def test_an_explicitly_set_span_sentiment_is_kept(trained):
+    doc = trained("Great value.")
+    doc[0:1]._.sentiment = 0.25
+    assert doc[0:1]._.sentiment == 0.25
 
 
 def test_extensions_are_registered_once():

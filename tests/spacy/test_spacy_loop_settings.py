@@ -14,6 +14,7 @@ import numpy
 import pytest
 import spacy
 import torch
+from small_corpora import small
 from spacy.tokens import DocBin
 from spacy.training import Example
 from spacy.training.initialize import init_nlp
@@ -45,19 +46,21 @@ def recorded_adam(learn_rate: float = 0.001, L2: float = 0.0, beta1: float = 0.9
 def topics(tmp_path_factory) -> tuple[Path, Path]:
     base = tmp_path_factory.mktemp("topics")
     paths = base / "train.spacy", base / "dev.spacy"
-    convert_to_docbin("topics/train", paths[0])
-    convert_to_docbin("topics/dev", paths[1])
+    convert_to_docbin(small("topics/train"), paths[0])
+    convert_to_docbin(small("topics/dev"), paths[1])
     return paths
 
 
 def config(name: str, component: str, corpus: tuple[Path, Path], **overrides: Any) -> Config:
-    """A shipped config at tiny sizes, dropout-free unless ``overrides`` say otherwise."""
+    """A shipped config at tiny sizes, dropout- and averaging-free unless ``overrides`` say
+    otherwise."""
     model = f"components.{component}.model"
     settings = {"paths.train": str(corpus[0]), "paths.dev": str(corpus[1]),
                 f"{model}.embedder.dim": 8, f"{model}.encoder.hidden_size": 8,
                 f"{model}.head.dropout": 0.0, "training.dropout": 0.0,
                 "training.max_steps": 8, "training.eval_frequency": 4,
-                "training.batcher.size": 8, "training.optimizer.learn_rate": 0.01}
+                "training.batcher.size": 8, "training.optimizer.learn_rate": 0.01,
+                "training.optimizer.use_averages": False}
     settings.update(overrides)
     cfg = spacy.util.load_config(CONFIGS / name, overrides=settings)
     cfg["training"]["optimizer"]["@optimizers"] = "lexiloom_test.RecordedAdam.v1"

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy
 import pytest
 import spacy
+from small_corpora import small
 from spacy.training.initialize import init_nlp
 from spacy.training.loop import train as spacy_loop
 
@@ -26,9 +27,9 @@ TEXTS = ["Stocks fell as the bank raised rates.", "The striker scored twice in t
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("static")
-    convert_to_docbin("topics/train", base / "train.spacy")
-    convert_to_docbin("topics/dev", base / "dev.spacy")
-    words = sorted({w.lower().strip(".,!?'\"") for r in read_corpus("topics/train")
+    convert_to_docbin(small("topics/train"), base / "train.spacy")
+    convert_to_docbin(small("topics/dev"), base / "dev.spacy")
+    words = sorted({w.lower().strip(".,!?'\"") for r in read_corpus(small("topics/train"))
                     for w in r.text.split()} - {""})
     for seed in (1, 2):  # two vectors packages: same words, different values
         rows = numpy.random.default_rng(seed).normal(size=(len(words), 6)).astype("float32")
@@ -43,6 +44,8 @@ def trained(corpus: dict[str, Path], vectors: str | None, include: bool,
     overrides = {"paths.train": str(corpus["train"]), "paths.dev": str(corpus["dev"]),
                  f"{model}.embedder.dim": 8, f"{model}.encoder.hidden_size": 8,
                  f"{model}.include_static_vectors": include, "training.max_steps": 6,
+                 # the trained weights, not averages, so the saved model predicts as `nlp`
+                 "training.optimizer.use_averages": False,
                  "training.eval_frequency": 3, "initialize.vectors":
                  None if vectors is None else str(corpus[vectors])}
     cfg = spacy.util.load_config(CONFIGS / "topics_multiclass.cfg", overrides=overrides)
@@ -104,7 +107,7 @@ def test_token_encoder_reads_static_vectors(corpus):
 def test_lexiloom_train_vectors_option_feeds_the_classifier(corpus, tmp_path):
     from lexiloom.training import TrainConfig, train
 
-    common = dict(train="topics/train", dev="topics/dev", max_steps=4, threads=1,
+    common = dict(train=small("topics/train"), dev=small("topics/dev"), max_steps=4, threads=1,
                   embedder={"name": "trainable", "dim": 8}, encoder={"name": "gru",
                                                                      "hidden_size": 8})
     outs = []

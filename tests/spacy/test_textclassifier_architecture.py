@@ -14,6 +14,7 @@ import spacy
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from small_corpora import small
 from spacy_textcat_helpers import ARCH, corpus_examples, tiny_model, train
 
 from lexiloom.errors import SettingsError, UnknownComponentError
@@ -124,7 +125,7 @@ def test_vocab_corpus_covers_words_outside_the_initialize_sample(tmp_path):
 
 def test_vocab_corpus_may_be_a_text_corpus():
     nlp = spacy.blank("en")
-    nlp.add_pipe("textcat", config={"model": tiny_model("rnn", vocab_corpus="topics/train")})
+    nlp.add_pipe("textcat", config={"model": tiny_model("rnn", vocab_corpus=small("topics/train"))})
     examples = corpus_examples(nlp, "topics", "train", limit=10)
     nlp.initialize(lambda: examples)
     assert len(get_vocab(nlp.get_pipe("textcat").model)) > 500

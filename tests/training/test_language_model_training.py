@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from conftest import TINY
+from small_corpora import small
 
 from lexiloom.errors import SettingsError
 from lexiloom.training import TrainConfig, train
@@ -167,7 +168,7 @@ def test_bad_generate_settings_raise_settings_error(texts, tmp_path, bad) -> Non
 
 def test_generate_only_settings_are_refused_for_classifiers(tmp_path) -> None:
     with pytest.raises(SettingsError, match="--task generate only"):
-        train(TrainConfig(train="topics/train", dev="topics/dev", bptt=16),
+        train(TrainConfig(train=small("topics/train"), dev=small("topics/dev"), bptt=16),
               out_dir=tmp_path / "x", progress=False)
 
 

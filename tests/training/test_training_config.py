@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from small_corpora import small
 
 from lexiloom.corpora.labelled import read_labelled
 from lexiloom.errors import CorpusError, SettingsError
@@ -40,9 +41,9 @@ def test_overrides_merge_and_a_renamed_block_keeps_settings_the_new_one_declares
     assert "dim" not in embedder["model"]["embedder"]  # 'pretrained' declares no dim
 
 
-def test_overrides_are_written_as_registered_blocks_in_a_v2_config() -> None:
+def test_overrides_are_written_as_registered_blocks_in_a_v3_config() -> None:
     model = _model(TrainConfig(encoder={"name": "gru", "hidden_size": 7}))["model"]
-    assert model["@architectures"] == "lexiloom.TextClassifier.v2"
+    assert model["@architectures"] == "lexiloom.TextClassifier.v3"
     assert model["encoder"]["@architectures"] == "lexiloom.GRUEncoder.v1"
     assert model["encoder"]["hidden_size"] == 7
 
@@ -111,7 +112,8 @@ def test_generator_config_keeps_its_schedule_shape_and_reader_settings(tmp_path)
     ({"dropout": 1.5}, "dropout must be in"),
 ])
 def test_bad_training_settings_raise_settings_errors(changes, message) -> None:
-    config = TrainConfig(**{"train": "sentiment/train", "dev": "sentiment/dev", **changes})
+    config = TrainConfig(**{"train": small("sentiment/train"), "dev": small("sentiment/dev"),
+                            **changes})
     with pytest.raises(SettingsError, match=message):
         config.validate()
 
@@ -127,7 +129,7 @@ def test_model_overrides_need_a_lexiloom_classifier(tmp_path) -> None:
                    '[components.textcat]\nfactory = "textcat"\n\n[components.textcat.model]\n'
                    '@architectures = "spacy.TextCatBOW.v3"\nexclusive_classes = true\n'
                    'ngram_size = 1\nno_output_layer = false\n', encoding="utf-8")
-    with pytest.raises(SettingsError, match=r"need a lexiloom\.TextClassifier\.v2"):
+    with pytest.raises(SettingsError, match=r"need a lexiloom\.TextClassifier\.v3"):
         assemble(TrainConfig(spacy_config=str(cfg), encoder={"name": "gru"}))
 
 
@@ -170,7 +172,7 @@ def test_empty_corpus_missing_path_and_unlabelled_texts_are_corpus_errors(tmp_pa
 
 def test_dev_labels_missing_from_training_labels_are_refused(tmp_path) -> None:
     with pytest.raises(CorpusError, match="are not labels of the training corpus"):
-        train(TrainConfig(train="sentiment/train", dev="topics/dev", epochs=1),
+        train(TrainConfig(train=small("sentiment/train"), dev=small("topics/dev"), epochs=1),
               out_dir=tmp_path / "out", progress=False)
 
 
@@ -184,7 +186,7 @@ def test_a_single_label_training_corpus_is_refused(tmp_path) -> None:
 
 
 def test_switching_a_block_by_name_says_which_settings_carried_over(tmp_path, capsys) -> None:
-    common = dict(train="topics/train", dev="topics/dev", max_steps=1, threads=1,
+    common = dict(train=small("topics/train"), dev=small("topics/dev"), max_steps=1, threads=1,
                   embedder={"name": "trainable", "dim": 8})
     train(TrainConfig(**common, encoder={"name": "lstm", "hidden_size": 8}),
           out_dir=tmp_path / "a", progress=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TINY
+from small_corpora import small
 
 from lexiloom.corpora import read_corpus
 from lexiloom.evaluation import evaluate
@@ -26,7 +27,7 @@ def _train_topics(tmp_path: Path, train_path: str, dev_path: str, name: str) -> 
     out = tmp_path / name
     train(TrainConfig(train=train_path, dev=dev_path, task="classify", epochs=8, batch_size=16,
                       lr=0.01, seed=0, patience=0, **LEARN), out_dir=out, progress=False)
-    (scores,) = evaluate(out, "topics/test").values()
+    (scores,) = evaluate(out, small("topics/test")).values()
     return scores.accuracy
 
 
@@ -46,10 +47,10 @@ def _shuffled(split: str, path: Path, seed: int) -> str:
 
 @pytest.mark.slow
 def test_classifier_beats_majority_class_and_shuffled_label_control_does_not(tmp_path) -> None:
-    majority = _majority("topics/test")  # 0.2: five balanced topics
-    real = _train_topics(tmp_path, "topics/train", "topics/dev", "real")
-    control = _train_topics(tmp_path, _shuffled("topics/train", tmp_path / "t.jsonl", 1),
-                            _shuffled("topics/dev", tmp_path / "d.jsonl", 2), "control")
+    majority = _majority(small("topics/test"))  # 0.2: five balanced topics
+    real = _train_topics(tmp_path, small("topics/train"), small("topics/dev"), "real")
+    control = _train_topics(tmp_path, _shuffled(small("topics/train"), tmp_path / "t.jsonl", 1),
+                            _shuffled(small("topics/dev"), tmp_path / "d.jsonl", 2), "control")
     # 50 test texts: a binomial sd of about 0.057 around chance, so +0.15 is over 2.5 sd
     assert real >= majority + 0.15, (real, majority)
     assert control <= majority + 0.12, (control, majority)
@@ -79,7 +80,8 @@ def test_sst2_slice_beats_stated_threshold(tmp_path) -> None:
 
 def test_tiny_run_writes_every_output(tmp_path) -> None:
     out = tmp_path / "out"
-    result = train(TrainConfig(train="sentiment/train", dev="sentiment/dev", task="sentiment",
+    result = train(TrainConfig(train=small("sentiment/train"), dev=small("sentiment/dev"),
+                               task="sentiment",
                                epochs=1, batch_size=32, **TINY), out_dir=out, progress=False)
     assert result.steps == 9  # ceil(280 / 32)
     for name in ("model-best", "model-last", "checkpoints", "config.cfg", "metrics.jsonl",

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 from conftest import TINY
+from small_corpora import small
 
 from lexiloom.errors import ModelFileError
 from lexiloom.training import TrainConfig, train
 from lexiloom.training import checkpoint as ckpt
 
-RUN = dict(train="sentiment/train", dev="sentiment/dev", task="sentiment", epochs=2,
+RUN = dict(train=small("sentiment/train"), dev=small("sentiment/dev"), task="sentiment", epochs=2,
            batch_size=16, seed=3, eval_every=4, keep_checkpoints=50, threads=1, **TINY)
 """36 steps (2 epochs x ceil(280 / 16)); evaluated, and checkpointed before the update, at
 steps 0, 4, 8, ..., 32; the final model (step 35) is evaluated too."""
@@ -114,9 +115,9 @@ def test_sigkill_during_training_then_resume_ends_at_the_same_step(tmp_path) -> 
     """SIGKILL a 'lexiloom train' process at a seeded random point after its first checkpoint;
     '--resume' finishes at the same step count, with the same final weights, as an
     uninterrupted run."""
-    args = ["train", "--task", "sentiment", "--train", "sentiment/train", "--dev",
-            "sentiment/dev", "--epochs", "4", "--batch-size", "8", "--seed", "5",
-            "--eval-every", "10", "--threads", "1", "--quiet",
+    args = ["train", "--task", "sentiment", "--train", small("sentiment/train"), "--dev",
+            small("sentiment/dev"), "--epochs", "4", "--batch-size", "8", "--seed", "5",
+            "--eval-every", "10", "--patience", "0", "--threads", "1", "--quiet",
             "--embedder", "trainable", "--encoder", "lstm", "-o", "dim=16",
             "-o", "encoder.hidden_size=16"]
     killed, full = tmp_path / "killed", tmp_path / "full"

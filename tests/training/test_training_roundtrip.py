@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import spacy
 from conftest import TINY
+from small_corpora import small
 
 from lexiloom.training import TrainConfig, train
 from lexiloom.training.pipeline import load_pipeline, resolve_model_dir
@@ -13,7 +14,8 @@ TEXTS = ["The battery died after a week.", "Lovely staff and a quiet room.", ""]
 
 def test_model_best_round_trips_with_identical_predictions(tmp_path) -> None:
     out = tmp_path / "out"
-    result = train(TrainConfig(train="topics/train", dev="topics/dev", epochs=1, batch_size=32,
+    result = train(TrainConfig(train=small("topics/train"), dev=small("topics/dev"), epochs=1,
+                               batch_size=32,
                                **TINY), out_dir=out, progress=False)
     assert resolve_model_dir(out) == result.model_best
     first = load_pipeline(out)

@@ -10,6 +10,7 @@ import numpy
 import pytest
 import spacy
 from conftest import TINY
+from small_corpora import small
 
 from lexiloom.spacy.architectures import get_module
 from lexiloom.training import TrainConfig, train
@@ -29,7 +30,8 @@ def config_with(tmp_path: Path, name: str, old: str, new: str) -> str:
 def trained_weights(tmp_path: Path, name: str, spacy_config: str | None = None,
                     **settings: object) -> dict[str, numpy.ndarray]:
     out = tmp_path / name
-    train(TrainConfig(train="topics/train", dev="topics/dev", task="classify", max_steps=4,
+    train(TrainConfig(train=small("topics/train"), dev=small("topics/dev"), task="classify",
+                      max_steps=4,
                       batch_size=16, spacy_config=spacy_config, **TINY, **settings),
           out_dir=out, progress=False)
     module = get_module(load_pipeline(out / "model-last").get_pipe("textcat").model)
@@ -56,8 +58,9 @@ def test_dropout_option_changes_the_trained_weights(tmp_path):
 
 
 def test_use_averages_saves_averaged_weights(tmp_path):
-    averaged = config_with(tmp_path, "avg", "use_averages = false", "use_averages = true")
-    plain = trained_weights(tmp_path, "plain", seed=2)
+    averaged = config_with(tmp_path, "avg", "use_averages = true", "use_averages = true")
+    unaveraged = config_with(tmp_path, "plain", "use_averages = true", "use_averages = false")
+    plain = trained_weights(tmp_path, "plain", unaveraged, seed=2)
     with_averages = trained_weights(tmp_path, "averaged", averaged, seed=2)
     assert not same(plain, with_averages)
 
@@ -109,7 +112,7 @@ def _describe_before_to_disk():
 
 def test_a_configs_own_callbacks_run_and_the_vocabulary_still_covers_the_corpus(tmp_path):
     plain = tmp_path / "plain"
-    train(TrainConfig(train="topics/train", dev="topics/dev", max_steps=1, **TINY),
+    train(TrainConfig(train=small("topics/train"), dev=small("topics/dev"), max_steps=1, **TINY),
           out_dir=plain, progress=False)
     path = config_with(tmp_path, "callbacks", "before_init = null",
                        'before_init = {"@callbacks":"lexiloom_test.mark_before_init.v1"}')
@@ -118,7 +121,8 @@ def test_a_configs_own_callbacks_run_and_the_vocabulary_still_covers_the_corpus(
         'before_to_disk = {"@callbacks":"lexiloom_test.describe_before_to_disk.v1"}')
     Path(path).write_text(text, encoding="utf-8")
     out = tmp_path / "out"
-    train(TrainConfig(train="topics/train", dev="topics/dev", max_steps=1, spacy_config=path,
+    train(TrainConfig(train=small("topics/train"), dev=small("topics/dev"), max_steps=1,
+                      spacy_config=path,
                       **TINY), out_dir=out, progress=False)
     nlp = load_pipeline(out / "model-last")
     assert nlp.meta.get("lexiloom_test_marked") is True
@@ -136,7 +140,7 @@ def test_a_checkpoint_of_the_old_loop_is_refused_with_a_clear_error(tmp_path):
     from lexiloom.training import checkpoint
 
     out = tmp_path / "out"
-    train(TrainConfig(train="topics/train", dev="topics/dev", max_steps=1, **TINY),
+    train(TrainConfig(train=small("topics/train"), dev=small("topics/dev"), max_steps=1, **TINY),
           out_dir=out, progress=False)
     checkpoint.save(out / "checkpoints", 99, load_pipeline(out / "model-last"),
                     lambda folder: None, {"epoch": 0, "position": 3}, keep=5)

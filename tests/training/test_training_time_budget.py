@@ -3,12 +3,19 @@ out, and ``OUT/config.cfg`` pins ``max_steps`` to that step (no budget), so the 
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from conftest import TINY
+from small_corpora import small
 from thinc.api import Config
 
 from lexiloom.training import TrainConfig, train
+from lexiloom.training.config import CONFIG_DIR
 
-RUN = dict(train="sentiment/train", dev="sentiment/dev", task="sentiment", epochs=50,
+SHIPPED = CONFIG_DIR / "sentiment_binary.cfg"
+
+RUN = dict(train=small("sentiment/train"), dev=small("sentiment/dev"), task="sentiment", epochs=50,
            batch_size=8, seed=1, eval_every=10, threads=1, **TINY)
 
 
@@ -22,18 +29,33 @@ def test_time_budget_ends_the_run_and_pins_max_steps(tmp_path) -> None:
     written = Config().from_disk(out / "config.cfg", interpolate=False)
     assert written["training"]["max_steps"] == result.steps - 1  # spaCy: stop after that step
     assert written["lexiloom"]["max_seconds"] is None
-    again = train(TrainConfig(train="sentiment/train", dev="sentiment/dev", task="sentiment",
+    again = train(TrainConfig(train=small("sentiment/train"), dev=small("sentiment/dev"),
+                              task="sentiment",
                               spacy_config=str(out / "config.cfg"), threads=1),
                   out_dir=tmp_path / "again", progress=False)
     assert again.steps == result.steps
 
 
-def test_no_budget_written_when_none_is_given(tmp_path) -> None:
+def test_no_budget_written_when_a_config_sets_none(tmp_path) -> None:
     out = tmp_path / "out"
-    train(TrainConfig(**{**RUN, "epochs": 1}), out_dir=out, progress=False)
+    train(TrainConfig(**{**RUN, "epochs": 1}, spacy_config=str(SHIPPED)), out_dir=out,
+          progress=False)
     written = Config().from_disk(out / "config.cfg", interpolate=False)
     assert written["lexiloom"]["max_seconds"] is None
     assert written["training"]["max_steps"] == 0
+
+
+def test_without_a_config_the_budget_follows_the_data(tmp_path) -> None:
+    from lexiloom.corpora.labelled import read_labelled
+    from lexiloom.training.classifier_plan import approximate_tokens, schedule_for
+
+    out = tmp_path / "out"
+    train(TrainConfig(**{**RUN, "epochs": 1}), out_dir=out, progress=False)
+    texts = read_labelled(RUN["train"]).texts
+    expected = schedule_for(len(texts), approximate_tokens(texts), batch=RUN["batch_size"])
+    written = Config().from_disk(out / "config.cfg", interpolate=False)
+    assert written["lexiloom"]["max_seconds"] == expected.max_seconds
+    assert "max_seconds" in (out / "config.cfg").read_text("utf-8").splitlines()[1]
 
 
 def test_pinning_keeps_what_referred_to_max_steps_and_the_header(tmp_path) -> None:
@@ -74,3 +96,17 @@ def test_saved_training_outputs_are_verified_when_lexiloom_loads_them(tmp_path) 
         load_pipeline(model)
     (model / "manifest.json").unlink()
     assert load_pipeline(model) is not None
+
+
+@pytest.mark.parametrize(("key", "where"), [("bptt", "[corpora.train] bptt"),
+                                            ("lr_schedule", "[training.optimizer.learn_rate]"),
+                                            ("warmup_steps", "warmup_steps"),
+                                            ("documents", "[components.NAME] documents"),
+                                            ("max_secs", "not a setting here")])
+def test_an_old_loop_setting_in_the_lexiloom_section_is_an_error_naming_its_place(key, where):
+    from lexiloom.errors import SettingsError
+    from lexiloom.training.config import LoopSettings
+
+    with pytest.raises(SettingsError, match=rf"\[lexiloom\] {key} is .*{re.escape(where)}"):
+        LoopSettings.from_config({"lexiloom": {key: 1, "max_seconds": 5}})
+    assert LoopSettings.from_config({"lexiloom": {"max_seconds": 5}}).max_seconds == 5  # control

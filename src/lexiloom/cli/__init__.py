@@ -91,12 +91,14 @@ class BuiltinCommands:
             plugin,
             plugins,
             predict,
+            quantize,
             tokenize,
             train,
             vectors,
         )
 
-        for module in (plugins, plugin, tokenize, corpora, vectors, train, evaluate, generate):
+        for module in (plugins, plugin, tokenize, corpora, vectors, train, evaluate, generate,
+                       quantize):
             cli.add_command(module.command)
         cli.add_command(predict.classify_command)
         cli.add_command(predict.sentiment_command)

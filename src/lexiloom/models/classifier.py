@@ -33,14 +33,20 @@ class TextClassifierModule(nn.Module):
 
     ``static`` (batch, time, width): fixed vectors per token (spaCy's ``nlp.vocab.vectors``),
     concatenated to the embeddings when the module was built with ``static_width``.
+
+    ``ngrams``: an optional :class:`~lexiloom.models.ngram_bag.NgramBag` whose sparse linear
+    logits over the text's hashed n-grams are added to the head's, so the two parts train
+    together (the bag learns from few examples, the recurrent part generalises).
     """
 
-    def __init__(self, embedding: nn.Module, encoder: nn.Module, head: nn.Module) -> None:
+    def __init__(self, embedding: nn.Module, encoder: nn.Module, head: nn.Module,
+                 ngrams: nn.Module | None = None) -> None:
         super().__init__()
         self.embedding = embedding
         self.input_dropout = nn.Dropout(0.0)
         self.encoder = encoder
         self.head = head
+        self.ngrams = ngrams
         self._head_takes_final = _accepts_keyword(head.forward, "final")
         self.settings: dict[str, Any] = {}
         """The ``build_text_classifier`` arguments (without the vocabulary), when built by it."""
@@ -60,8 +66,17 @@ class TextClassifierModule(nn.Module):
         """Logits (batch, n_labels) for padded ``ids`` (batch, time) of true ``lengths``."""
         out = self.encoder(token_vectors(self, ids, static), lengths)
         if self._head_takes_final:
-            return self.head(out.states, lengths, final=out.final)
-        return self.head(out.states, lengths)
+            logits = self.head(out.states, lengths, final=out.final)
+        else:
+            logits = self.head(out.states, lengths)
+        if self.ngrams is not None:
+            logits = logits + self.ngrams(ids, lengths).to(logits.dtype)
+        return logits
+
+    @property
+    def lr_scales(self) -> dict[str, float]:
+        """Learning-rate multipliers by parameter-name prefix (the n-gram part's)."""
+        return {} if self.ngrams is None else {"ngrams.": self.ngrams.lr_scale}
 
     def probabilities(self, logits: torch.Tensor) -> torch.Tensor:
         """The head's activation over ``logits``."""
@@ -77,6 +92,7 @@ def build_text_classifier(
     head: Mapping[str, Any],
     exclusive: bool = True,
     static_width: int = 0,
+    ngrams: Mapping[str, Any] | None = None,
 ) -> TextClassifierModule:
     """A :class:`TextClassifierModule` for ``vocab`` and ``n_labels`` labels, from plugin specs.
 
@@ -85,7 +101,8 @@ def build_text_classifier(
     embedder's ``dim``); the head gets ``input_size`` (the encoder's ``output_size``),
     ``output_size=n_labels`` and ``exclusive`` (when the head declares that setting; a head spec
     that sets ``exclusive`` differently is an error). ``static_width`` > 0: ``forward`` takes
-    static vectors of that width per token, concatenated to the embeddings.
+    static vectors of that width per token, concatenated to the embeddings. ``ngrams``
+    (``{"size": 2, "buckets": 262144}``) adds an :class:`~lexiloom.models.ngram_bag.NgramBag`.
 
     >>> model = build_text_classifier(vocab, 2, embedder={"name": "trainable", "dim": 32},
     ...                               encoder={"name": "gru", "hidden_size": 32},
@@ -115,14 +132,35 @@ def build_text_classifier(
         raise SettingsError(f"head {head_name!r} predicts every position (a language-model "
                             "head); a text classifier needs a pooling head such as "
                             "'classification' or 'sentiment'")
-    module = TextClassifierModule(embedding, encoder_obj, head_obj)
+    bag = None
+    if ngrams is not None:
+        from lexiloom.models.ngram_bag import NgramBag
+
+        bag = NgramBag(n_labels, **ngram_settings(ngrams))
+    module = TextClassifierModule(embedding, encoder_obj, head_obj, bag)
     module.settings = {
         "embedder": parts.embedder_spec,
         "encoder": parts.encoder_spec,
         "head": spec_of(head_entry, head_settings),
         "exclusive": exclusive,
+        **({"ngrams": ngram_settings(ngrams)} if ngrams is not None else {}),
     }
     return module
+
+
+def ngram_settings(ngrams: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"size": ..., "buckets": ..., "lr_scale": ...}`` from an n-gram spec (defaults 2,
+    262144, 10.0); SettingsError for other keys and bad values."""
+    from lexiloom.models.ngram_bag import check_settings
+
+    unknown = sorted(set(ngrams) - {"size", "buckets", "lr_scale"})
+    if unknown:
+        raise SettingsError(f"n-gram settings {', '.join(unknown)} unknown; use size, buckets, "
+                            "lr_scale")
+    settings = {"size": ngrams.get("size", 2), "buckets": ngrams.get("buckets", 2**18),
+                "lr_scale": ngrams.get("lr_scale", 10.0)}
+    check_settings(settings["size"], settings["buckets"], settings["lr_scale"])
+    return settings
 
 
 def resize_output(module: TextClassifierModule, new_n_labels: int,
@@ -145,6 +183,8 @@ def resize_output(module: TextClassifierModule, new_n_labels: int,
         resize(new_n_labels)
     else:
         resize(new_n_labels, new_bias=new_bias)
+    if module.ngrams is not None:
+        module.ngrams.resize_output(new_n_labels)
     return module
 
 

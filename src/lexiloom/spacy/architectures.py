@@ -66,6 +66,7 @@ import warnings
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+import numpy
 from thinc.api import ArgsKwargs, Model, PyTorchShim, PyTorchWrapper_v3, torch2xp, xp2torch
 
 from lexiloom.errors import SettingsError
@@ -81,7 +82,7 @@ from lexiloom.spacy.docs_to_ids import (
     vector_coverage,
     vocab_form,
 )
-from lexiloom.spacy.names import ARCHITECTURE, ARCHITECTURE_V2, BLOCK_PARTS
+from lexiloom.spacy.names import ARCHITECTURE, ARCHITECTURE_V2, ARCHITECTURE_V3, BLOCK_PARTS
 from lexiloom.spacy.requirements import register_callback
 from lexiloom.spacy.serialize import deserialize_model, serialize_model
 from lexiloom.spacy.torch_shim import InPlaceUpdateShim
@@ -163,12 +164,48 @@ def text_classifier_v2(
     vector from ``nlp.vocab.vectors`` (``[initialize] vectors``, e.g. a package made by
     ``lexiloom vectors to-spacy``) to its trainable embedding; the vectors stay fixed.
     """
-    blocks = {part: as_block(value, kind, f"the {part} of {ARCHITECTURE_V2}").to_spec()
-              for (part, kind), value in zip(BLOCK_PARTS, (embedder, encoder, head), strict=True)}
-    spec = make_spec(exclusive_classes, blocks["embedder"], blocks["encoder"], blocks["head"],
-                     vocab)
+    spec = _blocks_spec(ARCHITECTURE_V2, embedder, encoder, head, exclusive_classes, vocab)
     return _text_classifier(with_static_vectors(spec, include_static_vectors), nO,
                             vocab_corpus)
+
+
+def text_classifier_v3(
+    *,
+    embedder: Block,
+    encoder: Block,
+    head: Block,
+    exclusive_classes: bool = True,
+    nO: int | None = None,
+    vocab: dict[str, Any] = DEFAULT_VOCAB,
+    vocab_corpus: str | None = None,
+    include_static_vectors: bool = False,
+    ngram_size: int = 2,
+    ngram_buckets: int = 262144,
+    ngram_lr_scale: float = 10.0,
+) -> Model[list[Doc], Floats2d]:
+    """:func:`text_classifier_v2` plus a sparse linear part over the text's hashed token
+    n-grams (1 to ``ngram_size`` tokens of the vocabulary's form, ``ngram_buckets`` rows per
+    label: spaCy's ``TextCatBOW``/fastText's features), whose logits are added to the recurrent
+    part's so that both train together, the n-gram weights at ``ngram_lr_scale`` times the
+    optimizer's learning rate. ``ngram_size = 0`` leaves the n-gram part out (the model is then
+    v2's)."""
+    spec = _blocks_spec(ARCHITECTURE_V3, embedder, encoder, head, exclusive_classes, vocab)
+    if ngram_size != 0:
+        from lexiloom.models.classifier import ngram_settings
+
+        spec[torch_module.NGRAMS] = ngram_settings({"size": ngram_size,
+                                                    "buckets": ngram_buckets,
+                                                    "lr_scale": ngram_lr_scale})
+    return _text_classifier(with_static_vectors(spec, include_static_vectors), nO,
+                            vocab_corpus)
+
+
+def _blocks_spec(architecture: str, embedder: Block, encoder: Block, head: Block,
+                 exclusive: bool, vocab: dict[str, Any]) -> dict[str, Any]:
+    """The model spec of registered embedder/encoder/head blocks (see :func:`make_spec`)."""
+    blocks = {part: as_block(value, kind, f"the {part} of {architecture}").to_spec()
+              for (part, kind), value in zip(BLOCK_PARTS, (embedder, encoder, head), strict=True)}
+    return make_spec(exclusive, blocks["embedder"], blocks["encoder"], blocks["head"], vocab)
 
 
 def _text_classifier(spec: dict[str, Any], nO: int | None,
@@ -376,6 +413,8 @@ def _forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[Floats2d, C
     model.attrs["lexiloom_vocab"] = vocab
     if not docs:
         return model.ops.alloc2f(0, module.lexiloom_n_labels), lambda d_scores: []
+    if not is_train:
+        return _predict(model, module, docs), lambda d_scores: []
     scores, backprop_wrapper = wrapper(model_inputs(docs, module), is_train)
 
     def backprop(d_scores: Floats2d) -> list:
@@ -383,6 +422,39 @@ def _forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[Floats2d, C
         return []
 
     return scores, backprop
+
+
+PREDICT_BUCKET = 64
+"""Texts per forward pass when predicting: a batch is sorted by length and run in buckets of
+this many, so short texts are not padded to the batch's longest."""
+
+
+def _predict(model: Model, module: Any, docs: list[Doc]) -> Floats2d:
+    """The probabilities for ``docs`` (in their order), computed in length-sorted buckets
+    under ``torch.inference_mode`` on the shim's device."""
+    import torch
+
+    arrays = model_inputs(docs, module)
+    lengths = arrays[1]
+    order = numpy.argsort(-lengths, kind="stable")
+    device = model.layers[0].shims[0].device
+    out = numpy.empty((len(docs), module.lexiloom_n_labels), dtype="float32")
+    was_training = module.training
+    module.eval()
+    try:
+        with torch.inference_mode():
+            for start in range(0, len(docs), PREDICT_BUCKET):
+                rows = order[start:start + PREDICT_BUCKET]
+                width = int(lengths[rows].max())
+                inputs = [torch.from_numpy(numpy.ascontiguousarray(
+                    array[rows, :width] if array.ndim > 1 else array[rows])).to(device)
+                    for array in arrays]
+                logits = module(*inputs)
+                probs = torch_module.probabilities(module, logits)
+                out[rows] = probs.float().cpu().numpy()
+    finally:
+        module.train(was_training)
+    return model.ops.asarray2f(out)
 
 
 def with_static_vectors(spec: dict[str, Any], include: bool) -> dict[str, Any]:
@@ -477,6 +549,7 @@ def _convert_outputs(model: Model, X_logits: Any, is_train: bool) -> tuple[Any, 
 __all__ = [
     "ARCHITECTURE",
     "ARCHITECTURE_V2",
+    "ARCHITECTURE_V3",
     "add_embedder_words",
     "build_vocab_for",
     "get_module",
@@ -486,4 +559,5 @@ __all__ = [
     "set_vocab",
     "text_classifier_v1",
     "text_classifier_v2",
+    "text_classifier_v3",
 ]

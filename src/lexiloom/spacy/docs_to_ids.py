@@ -73,13 +73,43 @@ def docs_to_arrays(
     """Padded ids (batch, time) int64 with ``<pad>`` = 0, and true lengths (batch,) int64.
 
     An empty doc becomes one ``<pad>`` (length 1); ``time`` is the longest length (at least 1).
+    The tokens are read as spaCy's string hashes (``Doc.to_array``) and looked up in a sorted
+    index of the vocabulary's hashes, with no Python object per token.
     """
-    rows = [vocab.encode(token_strings(doc, attr)) or [vocab.pad_id] for doc in docs]
-    lengths = numpy.array([len(row) for row in rows], dtype="int64")
-    ids = numpy.full((len(rows), int(lengths.max(initial=1))), vocab.pad_id, dtype="int64")
-    for i, row in enumerate(rows):
-        ids[i, : len(row)] = row
+    from spacy.attrs import LOWER, NORM, ORTH
+
+    keys, values = _hash_index(vocab, attr)
+    column = {"norm": NORM, "lower": LOWER, "orth": ORTH}[attr]
+    hashes = [doc.to_array(column) if len(doc) else _NO_HASHES for doc in docs]
+    sizes = numpy.array([len(h) for h in hashes], dtype="int64")
+    lengths = numpy.maximum(sizes, 1)
+    ids = numpy.full((len(docs), int(lengths.max(initial=1))), vocab.pad_id, dtype="int64")
+    flat = numpy.concatenate(hashes) if hashes else _NO_HASHES
+    if len(flat):
+        where = numpy.minimum(numpy.searchsorted(keys, flat), len(keys) - 1)
+        found = numpy.where(keys[where] == flat, values[where], vocab.unk_id)
+        ids[numpy.arange(ids.shape[1]) < sizes[:, None]] = found
     return ids, lengths
+
+
+_NO_HASHES = numpy.zeros(0, dtype="uint64")
+
+
+def _hash_index(vocab: Vocab, attr: str) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """The vocabulary's spaCy string keys (the hash, or the symbol id of spaCy's built-in
+    symbols such as "number"), sorted, and the id of each (cached on ``vocab`` until its size
+    changes)."""
+    from spacy.strings import get_string_id
+
+    cache = vocab.__dict__.setdefault("_lexiloom_hash_index", {})
+    cached = cache.get(attr)
+    if cached is None or cached[0] != len(vocab):
+        words = vocab.decode(range(len(vocab)), skip_special=False)
+        hashes = numpy.array([get_string_id(word) for word in words], dtype="uint64")
+        order = numpy.argsort(hashes, kind="stable")
+        cached = (len(vocab), hashes[order], order.astype("int64"))
+        cache[attr] = cached
+    return cached[1], cached[2]
 
 
 KEY_ATTRS: dict[str, str] = {"norm": "norm", "lower": "lower", "orth": "orth"}

@@ -11,10 +11,14 @@ ARCHITECTURE_V2 = "lexiloom.TextClassifier.v2"
 """The text classifier architecture for spaCy's ``textcat``/``textcat_multilabel``/
 ``lexiloom_sentiment``, with registered, versioned sub-blocks (``lexiloom.LSTMEncoder.v1``)."""
 
+ARCHITECTURE_V3 = "lexiloom.TextClassifier.v3"
+"""The text classifier of v2 plus a sparse linear part over hashed token n-grams, trained
+together with the recurrent part: what ``lexiloom train`` writes by default."""
+
 TOK2VEC = "lexiloom.Tok2Vec.v1"
 """A registered embedder + encoder as a token-to-vector layer for spaCy's ``tok2vec``."""
 
-TEXT_CLASSIFIERS = (ARCHITECTURE, ARCHITECTURE_V2)
+TEXT_CLASSIFIERS = (ARCHITECTURE, ARCHITECTURE_V2, ARCHITECTURE_V3)
 """Every version of the text classifier architecture."""
 
 SENTIMENT_FACTORY = "lexiloom_sentiment"

@@ -12,6 +12,11 @@ strictly. A plain ``torch.nn.Embedding`` input layer is rebuilt as a trainable e
 saved size (its weights are then loaded), so loading never re-reads a vectors file nor retrains
 Word2Vec/GloVe; frozen parameters stay frozen.
 
+A module marked ``lexiloom_quantized = "int8-symmetric"`` (``lexiloom quantize``) stores its
+large weights as int8 codes and scales (:mod:`lexiloom.models.quantize`; ``quantized`` in the
+map names the scheme and the quantized tensors); it loads dequantized, still marked, so saving it
+again stores the same codes.
+
 An uninitialised model (no module yet) is saved as empty bytes and loads as uninitialised.
 Importing this module does not import torch.
 """
@@ -49,6 +54,14 @@ def serialize_model(module: torch.nn.Module | None) -> bytes:
         "embedding": embedding_shape(module),
         "frozen": sorted(n for n, p in module.named_parameters() if not p.requires_grad),
     }
+    scheme = getattr(module, "lexiloom_quantized", None)
+    if scheme is not None:
+        from lexiloom.models.quantize import SCHEME, quantize_state
+
+        if scheme != SCHEME:
+            raise ModelFileError(f"unknown quantization {scheme!r}; use {SCHEME!r}")
+        state, axes = quantize_state(state)
+        message["quantized"] = {"scheme": scheme, "axes": axes}
     weights = save(state)
     message.update(weights=weights, sha256=digest(weights))
     return srsly.msgpack_dumps(message)
@@ -73,6 +86,13 @@ def deserialize_model(module: Any, data: bytes, device: torch.device) -> torch.n
             raise ModelFileError("the lexiloom model's weights changed since they were saved "
                                  "(SHA-256 mismatch: a damaged copy?); save the pipeline again")
         state = load(message["weights"])
+        quantized = message.get("quantized")
+        if quantized is not None:
+            from lexiloom.models.quantize import SCHEME, dequantize_state
+
+            if quantized.get("scheme") != SCHEME:
+                raise ValueError(f"quantization {quantized.get('scheme')!r}")
+            state = dequantize_state(state, dict(quantized["axes"]))
         frozen = set(message["frozen"])
     except ModelFileError:
         raise
@@ -91,6 +111,8 @@ def deserialize_model(module: Any, data: bytes, device: torch.device) -> torch.n
                              f"with") from None
     for name, parameter in rebuilt.named_parameters():
         parameter.requires_grad_(name not in frozen)
+    if quantized is not None:
+        rebuilt.lexiloom_quantized = quantized["scheme"]
     return rebuilt.to(device)
 
 

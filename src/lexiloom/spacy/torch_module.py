@@ -39,7 +39,7 @@ def build_module(spec: dict[str, Any], vocab: Vocab, n_labels: int,
     module = build_text_classifier(
         vocab, n_labels, embedder=dict(embedder or spec["embedder"]),
         encoder=dict(spec["encoder"]), head=dict(spec["head"]), exclusive=spec["exclusive"],
-        static_width=static_width(spec),
+        static_width=static_width(spec), ngrams=spec.get(NGRAMS),
     )
     attach(module, spec, vocab, n_labels)
     return module
@@ -57,6 +57,10 @@ def build_token_module(spec: dict[str, Any], vocab: Vocab, n_labels: int = 0,
     attach(module, spec, vocab, 0, TOKEN_ENCODER_FORMAT)
     return module
 
+
+NGRAMS = "ngrams"
+"""The spec key of a classifier's n-gram part (``{"size": 2, "buckets": 262144}``), when it has
+one (``lexiloom.TextClassifier.v3``)."""
 
 STATIC_WIDTH = "static_vectors"
 """The spec key of the static vectors' width: recorded by ``initialize`` from

@@ -13,7 +13,9 @@ thinc's ``use_params`` looks for keys ``"pytorch_{id}_{name}"``, but its own opt
 ``(shim id, name)``: ``use_params(optimizer.averages)`` then applied nothing, and
 ``use_averages = true`` was a silent no-op. :meth:`InPlaceUpdateShim.use_params` reads those keys.
 
-``lexiloom.Adam.v1``'s ``global_grad_clip`` is applied here, over the module's gradients.
+``lexiloom.Adam.v1``'s ``global_grad_clip`` is applied here, over the module's gradients, and a
+module's ``lr_scales`` (``{"ngrams.": 10.0}``: parameter-name prefix → multiplier) reach the
+optimizer as thinc's ``lr_scale`` for the parameters they name.
 
 Importing this module does not import torch.
 """
@@ -47,12 +49,15 @@ class InPlaceUpdateShim(PyTorchShim):
 
             torch.nn.utils.clip_grad_norm_(
                 [p for p in self._model.parameters() if p.grad is not None], bound)
+        scales = dict(getattr(self._model, "lr_scales", None) or {})
         for name, param in self._model.named_parameters():
             if param.grad is None:
                 continue
             if not self._grad_scaler.found_inf:  # skip the update when a gradient overflowed
                 weights = torch2xp(param.data)
-                updated, _ = optimizer((self.id, name), weights, torch2xp(param.grad))
+                scale = next((v for prefix, v in scales.items() if name.startswith(prefix)), 1.0)
+                extra = {} if scale == 1.0 else {"lr_scale": scale}  # any optimizer callable
+                updated, _ = optimizer((self.id, name), weights, torch2xp(param.grad), **extra)
                 if not _same_memory(updated, weights):
                     param.data.copy_(xp2torch(updated, device=param.device).view_as(param.data))
             param.grad = None  # so a step without a backward pass updates nothing

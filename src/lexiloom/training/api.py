@@ -143,14 +143,53 @@ def _train(config: TrainConfig | dict[str, Any] | str | os.PathLike[str] | None,
         raise SettingsError(f"{cfg.train}: only one label ({labels[0]}); a classifier needs at "
                             f"least two (check the corpus and --label-map)")
     check_labels(dev_data, labels, f"the training corpus {cfg.train}")
+    choices: list[str] = []
+    if cfg.spacy_config is None:
+        cfg, choices = _classifier_plan(cfg, train_data.texts)
     spacy_config, component, assembled = assemble(cfg)
-    tell(assembled["notes"], enabled=progress)
+    tell(assembled["notes"] + choices, enabled=progress)
     set_corpora(spacy_config, cfg, labels)
     _set_device(cfg)
     nlp = initialize_pipeline(spacy_config)
-    start_run(out, cfg.to_dict(), nlp.config.to_str())
+    header = "".join(f"# lexiloom train chose: {line}\n" for line in choices)
+    start_run(out, cfg.to_dict(), header + nlp.config.to_str())
     result = spacy_loop.run(nlp, out, progress=progress)
     return _with_scores(result, component, dev_data)
+
+
+def _classifier_plan(cfg: TrainConfig, texts: list[str]) -> tuple[TrainConfig, list[str]]:
+    """``cfg`` with the model and schedule :mod:`lexiloom.training.classifier_plan` chooses
+    for ``texts`` wherever the user set nothing, and the lines saying what was chosen."""
+    from lexiloom.training import classifier_plan
+
+    choices = []
+    embedder, encoder, why = classifier_plan.model_for(len(texts))
+    blocks = {}
+    for kind, planned in (("embedder", embedder), ("encoder", encoder)):
+        given = getattr(cfg, kind)
+        if given is None or given.get("name") in (None, planned["name"]):
+            blocks[kind] = {**planned, **(given or {})}
+    if blocks:
+        choices.append(why if len(blocks) == 2 else
+                       f"{why} (the {', '.join(blocks)} part; the rest as given)")
+    schedule = classifier_plan.schedule_for(len(texts),
+                                            classifier_plan.approximate_tokens(texts),
+                                            batch=cfg.batch_size)
+    planned = {"batch_size": schedule.batch_size, "max_seconds": schedule.max_seconds,
+               "max_steps": schedule.max_steps, "eval_every": schedule.eval_frequency}
+    given = [key for key in ("batch_size", "max_seconds", "max_steps", "epochs", "eval_every",
+                             "checkpoint_every", "patience") if getattr(cfg, key) is not None]
+    unset = {key: value for key, value in planned.items() if key not in given}
+    if {"max_steps", "epochs"} & set(given):
+        unset.pop("max_steps", None)
+    if "checkpoint_every" in given:  # checkpoints must fall on evaluations: keep the config's
+        unset.pop("eval_every", None)
+    frequency = unset.get("eval_every", cfg.eval_every)
+    if "patience" not in given and frequency:
+        unset["patience"] = -(-schedule.patience // frequency)
+    if unset:
+        choices.append(schedule.reason + (f" (given: {', '.join(given)})" if given else ""))
+    return dataclasses.replace(cfg, **blocks, **unset), choices
 
 
 def _resume(found: checkpoint.Checkpoint, out: Path, progress: bool,

@@ -27,6 +27,7 @@ from lexiloom.spacy.names import (
     ADAM_OPTIMIZER,
     ARCHITECTURE,
     ARCHITECTURE_V2,
+    ARCHITECTURE_V3,
     BLOCK_PARTS,
     CLASSIFIER_FACTORIES,
     GENERATOR_FACTORY,
@@ -67,6 +68,19 @@ LOOP_DEFAULTS: dict[str, Any] = {"max_seconds": None, "checkpoint_every": 0,
                                  "keep_checkpoints": 2}
 
 
+MOVED: dict[str, str] = {
+    "bptt": "now the training corpus's setting ([corpora.train] bptt of "
+            "lexiloom.TextStreams.v1; lexiloom train --bptt)",
+    "documents": "now the generator's setting ([components.NAME] documents)",
+    "lr_schedule": "now the optimizer's learn_rate schedule ([training.optimizer.learn_rate]; "
+                   "lexiloom train --lr-schedule)",
+    "warmup_steps": "now the learn_rate schedule's warmup_steps "
+                    "([training.optimizer.learn_rate])",
+}
+"""Where the settings the old training loop read from ``[lexiloom]`` went (configs written
+before lexiloom trained language models on spaCy's loop)."""
+
+
 @dataclass
 class LoopSettings:
     """lexiloom's settings for spaCy's loop (the config's ``[lexiloom]`` section)."""
@@ -77,7 +91,13 @@ class LoopSettings:
 
     @classmethod
     def from_config(cls, config: Any) -> LoopSettings:
-        section = {**LOOP_DEFAULTS, **dict(config.get(LEXILOOM_SECTION, {}) or {})}
+        given = dict(config.get(LEXILOOM_SECTION, {}) or {})
+        unknown = sorted(set(given) - set(LOOP_DEFAULTS))
+        if unknown:
+            raise SettingsError("[lexiloom] " + "; ".join(
+                f"{key} is {MOVED.get(key, 'not a setting here')}" for key in unknown)
+                + f" ([lexiloom] takes {', '.join(LOOP_DEFAULTS)})")
+        section = {**LOOP_DEFAULTS, **given}
         settings = cls(**{key: section[key] for key in LOOP_DEFAULTS})
         seconds = settings.max_seconds
         if seconds is not None and (isinstance(seconds, bool)
@@ -275,12 +295,14 @@ def template(task: str, multi_label: bool) -> dict[str, Any]:
     """A spaCy config (as a dict) with one classifier, used when ``configs/`` is not at hand."""
     if architecture_available():
         model: dict[str, Any] = {
-            "@architectures": ARCHITECTURE_V2, "exclusive_classes": not multi_label, "nO": None,
+            "@architectures": ARCHITECTURE_V3, "exclusive_classes": not multi_label, "nO": None,
             "vocab": {"min_count": 1, "max_size": 50000, "attr": "norm"},
         }
-        set_model_blocks(model, {"embedder": {"name": "trainable", "dim": 100},
-                                 "encoder": {"name": "lstm", "hidden_size": 128},
-                                 "head": {"name": "classification", "pooling": "max"}})
+        set_model_blocks(model, {"embedder": {"name": "trainable", "dim": 128},
+                                 "encoder": {"name": "gru", "hidden_size": 128,
+                                             "bidirectional": True},
+                                 "head": {"name": "classification", "pooling": "max",
+                                          "dropout": 0.5}})
     else:
         model = {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": not multi_label,
                  "ngram_size": 2, "no_output_layer": False, "length": 262144, "nO": None}
@@ -288,7 +310,8 @@ def template(task: str, multi_label: bool) -> dict[str, Any]:
     return {
         "nlp": {"lang": "en", "pipeline": ["textcat"], "batch_size": 256},
         "components": {"textcat": {"factory": factory, "threshold": 0.5, "model": model}},
-        "training": {"seed": 0, "dropout": 0.1, "max_epochs": 10},
+        "training": {"seed": 0, "dropout": 0.3, "max_epochs": 10,
+                     "optimizer": {"@optimizers": ADAM_OPTIMIZER, "use_averages": True}},
     }
 
 
@@ -477,11 +500,11 @@ def assemble(config: TrainConfig) -> tuple[Any, str, dict[str, Any]]:
         model["exclusive_classes"] = not config.multi_label
     overrides = _overrides(config)
     if overrides and model.get("@architectures") not in TEXT_CLASSIFIERS:
-        raise SettingsError(f"--embedder/--encoder/--head need a {ARCHITECTURE_V2} classifier, "
+        raise SettingsError(f"--embedder/--encoder/--head need a {ARCHITECTURE_V3} classifier, "
                             f"but component {name!r} uses {model.get('@architectures')!r}")
     if config.vectors is not None:
-        if model.get("@architectures") != ARCHITECTURE_V2:
-            raise SettingsError(f"--vectors needs a {ARCHITECTURE_V2} classifier, but component "
+        if model.get("@architectures") not in (ARCHITECTURE_V2, ARCHITECTURE_V3):
+            raise SettingsError(f"--vectors needs a {ARCHITECTURE_V3} classifier, but component "
                                 f"{name!r} uses {model.get('@architectures')!r}")
         from spacy.util import is_package
 

@@ -8,9 +8,12 @@ keep their original names) it sets:
   P(negative), or the probability-weighted value of the head's ``label_values`` (e.g. star
   ratings mapped linearly to [-1, 1]);
 - ``doc._.polarity``: the most probable label;
-- ``span._.sentiment`` for every sentence, when the doc has sentence boundaries
-  (``doc.has_annotation("SENT_START")``, e.g. after a ``sentencizer``): each sentence is scored
-  on its own.
+- ``span._.sentiment`` for any span of a doc the component annotated: sentences are scored with
+  the doc when it has sentence boundaries (``doc.has_annotation("SENT_START")``, e.g. after a
+  ``sentencizer``); any other span (``doc.ents``, ``doc.noun_chunks``, ``doc[i:j]``) is scored
+  on its own text when first read, and the score is kept in the doc. Score many spans in one
+  batch with :meth:`SentimentClassifier.score_spans`. A doc read back in another process
+  (``DocBin``) keeps the stored scores; spans not scored before read ``None`` there.
 
 When the model's head is not a ``sentiment`` head (e.g. ``classification``), the score uses a
 default ``sentiment`` head's rule. Labels from which no score can be derived are refused at
@@ -19,7 +22,9 @@ default ``sentiment`` head's rule. Labels from which no score can be derived are
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import itertools
+import weakref
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy
@@ -38,13 +43,45 @@ from lexiloom.spacy.requirements import add_requirements
 EXTENSIONS = (("sentiment", Doc), ("polarity", Doc), ("sentiment", Span))
 """The extension attributes the component sets (``doc._.sentiment`` etc.)."""
 
+SCORED_BY = ("lexiloom", "sentiment_scored_by")
+"""The ``doc.user_data`` key naming the live component that annotated the doc, which scores
+its other spans on demand."""
+
+_LIVE: dict[str, weakref.ref] = {}
+_TOKENS = itertools.count()
+
+
+def _stored(span: Span) -> tuple[Any, ...]:
+    """Where spaCy keeps a span's extension value in ``doc.user_data``."""
+    return ("._.", "sentiment", span.start_char, span.end_char)
+
+
+def span_sentiment(span: Span) -> float | None:
+    """``span._.sentiment``: the stored score, else the score of the component that annotated
+    ``span.doc`` (computed now and stored), else ``None``."""
+    stored = span.doc.user_data.get(_stored(span))
+    if stored is not None:
+        return stored
+    reference = _LIVE.get(str(span.doc.user_data.get(SCORED_BY)))
+    component = reference() if reference is not None else None
+    if component is None or component.vocab is not span.doc.vocab:
+        return None
+    return component.score_spans([span])[0]
+
+
+def _set_span_sentiment(span: Span, value: float | None) -> None:
+    span.doc.user_data[_stored(span)] = value
+
 
 def register_extensions() -> None:
-    """Register ``doc._.sentiment``, ``doc._.polarity`` and ``span._.sentiment`` (default
-    ``None``) unless already registered."""
-    for name, cls in EXTENSIONS:
+    """Register ``doc._.sentiment`` and ``doc._.polarity`` (default ``None``) unless already
+    registered, and ``span._.sentiment`` (:func:`span_sentiment`)."""
+    for name, cls in EXTENSIONS[:2]:
         if not cls.has_extension(name):
             cls.set_extension(name, default=None)
+    if Span.get_extension("sentiment") != (None, None, span_sentiment, _set_span_sentiment):
+        Span.set_extension("sentiment", getter=span_sentiment, setter=_set_span_sentiment,
+                           force=True)
 
 
 class SentimentClassifier(TextCategorizer):
@@ -55,6 +92,8 @@ class SentimentClassifier(TextCategorizer):
         super().__init__(vocab, model, name, threshold=threshold, scorer=scorer)
         register_extensions()
         self._fallback_head: Any = None
+        self._token = f"{name}#{next(_TOKENS)}"
+        _LIVE[self._token] = weakref.ref(self, lambda _, token=self._token: _LIVE.pop(token, None))
 
     def predict(self, docs: Iterable[Doc]) -> Any:
         """The model's probabilities for ``docs``; unlike spaCy's textcat, a batch of only empty
@@ -76,7 +115,27 @@ class SentimentClassifier(TextCategorizer):
         for doc, row, value in zip(docs, probs, values, strict=True):
             doc._.sentiment = float(value)
             doc._.polarity = self.labels[int(row.argmax())]
+            doc.user_data[SCORED_BY] = self._token
         self._set_sentence_scores(docs)
+
+    def score_spans(self, spans: Sequence[Span]) -> list[float]:
+        """The sentiment score of each of ``spans`` (any spans, of any docs of this
+        pipeline), each scored on its own text in one batch, and stored as its
+        ``span._.sentiment``; a span covering its whole doc gets the doc's score."""
+        spans = list(spans)
+        whole = [span.start == 0 and span.end == len(span.doc)
+                 and span.doc._.sentiment is not None for span in spans]
+        parts = [span for span, is_whole in zip(spans, whole, strict=True) if not is_whole]
+        scored = iter(())
+        if parts:
+            probs = numpy.asarray(self.model.ops.to_numpy(
+                self.predict([span.as_doc() for span in parts])), dtype="float32")
+            scored = iter(self.sentiment_scores(probs).tolist())
+        values = [span.doc._.sentiment if is_whole else next(scored)
+                  for span, is_whole in zip(spans, whole, strict=True)]
+        for span, value in zip(spans, values, strict=True):
+            _set_span_sentiment(span, float(value))
+        return [float(value) for value in values]
 
     def sentiment_scores(self, probabilities: numpy.ndarray) -> numpy.ndarray:
         """The sentiment score in [-1, 1] of each row of ``probabilities`` (one column per
@@ -108,21 +167,11 @@ class SentimentClassifier(TextCategorizer):
         return self._fallback_head
 
     def _set_sentence_scores(self, docs: list[Doc]) -> None:
-        sentences: list[Span] = []
-        for doc in docs:
-            if not doc.has_annotation("SENT_START"):
-                continue
-            for sent in doc.sents:
-                if sent.start == 0 and sent.end == len(doc):
-                    sent._.sentiment = doc._.sentiment
-                else:
-                    sentences.append(sent)
-        if not sentences:
-            return
-        sent_docs = [sent.as_doc() for sent in sentences]
-        probs = numpy.asarray(self.model.ops.to_numpy(self.predict(sent_docs)), dtype="float32")
-        for sent, value in zip(sentences, self.sentiment_scores(probs), strict=True):
-            sent._.sentiment = float(value)
+        sentences = [sent for doc in docs if doc.has_annotation("SENT_START")
+                     for sent in doc.sents]
+        if sentences:
+            self.score_spans(sentences)
 
 
-__all__ = ["EXTENSIONS", "SentimentClassifier", "register_extensions"]
+__all__ = ["EXTENSIONS", "SCORED_BY", "SentimentClassifier", "register_extensions",
+           "span_sentiment"]

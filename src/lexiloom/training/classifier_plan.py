@@ -1,0 +1,86 @@
+"""Defaults that fit the data for ``lexiloom train --task classify|sentiment``.
+
+With no ``--config`` and no model flags, the classifier's size follows the amount of labelled
+data (:func:`model_for`), and its schedule follows the data too (:func:`schedule_for`): texts
+per update, how often the dev set is scored, how long training goes on without a better dev
+score, a cap on epochs, and a wall-clock budget (``[lexiloom] max_seconds``) that grows with the
+training tokens. ``model-best`` keeps the best dev score. Options given on the command line win
+over every choice here. What was chosen, and why, is printed and written at the top of
+``OUT/config.cfg``; ``max_steps`` in that file makes ``spacy train OUT/config.cfg`` repeat the
+run (the clock's cut included) on any machine.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+MAX_EPOCHS = 30
+"""Passes over the training texts a default run stops at (the dev score has long peaked)."""
+
+SECONDS_BASE = 60.0
+SECONDS_PER_TOKEN = 0.0015
+SECONDS_CAP = 900.0
+"""The default wall-clock budget: ``SECONDS_BASE`` plus ``SECONDS_PER_TOKEN`` per training
+token, at most ``SECONDS_CAP`` (SST-2's 130 k training tokens: about 4 minutes)."""
+
+SIZES = ((2_000, 64, 64), (None, 128, 128))
+"""``(up to this many training texts, embedding dim, BiGRU hidden size)``. Few texts: a small
+recurrent part (the n-gram part carries most of the signal and the recurrent part must not
+memorise); more texts: a larger one."""
+
+
+@dataclass
+class Schedule:
+    """Training settings in spaCy's units (steps), and why."""
+
+    batch_size: int
+    eval_frequency: int
+    patience: int
+    max_steps: int
+    max_seconds: float
+    reason: str
+
+
+def model_for(texts: int) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """The embedder and encoder blocks for ``texts`` training texts, and why."""
+    for limit, dim, hidden in SIZES:
+        if limit is None or texts <= limit:
+            reason = (f"{texts:,} training texts: a BiGRU of {hidden} per direction over "
+                      f"{dim}-dimensional embeddings, beside the n-gram part")
+            return ({"name": "trainable", "dim": dim},
+                    {"name": "gru", "hidden_size": hidden, "num_layers": 1,
+                     "bidirectional": True, "dropout": 0.0}, reason)
+    raise AssertionError("SIZES ends with an open row")
+
+
+def schedule_for(texts: int, tokens: int, batch: int | None = None) -> Schedule:
+    """The schedule for ``texts`` training texts of ``tokens`` tokens in all: batches of
+    ``batch`` texts (default 32; 16 below 1,000 texts, so that small data gets enough
+    updates), the dev set scored
+    about twice per epoch (every 10 to 200 updates), patience of 3 epochs (at least 5
+    evaluations), at most :data:`MAX_EPOCHS` epochs and the data-sized clock budget."""
+    if texts < 1:
+        raise ValueError("no training texts")
+    batch = batch or (32 if texts >= 1_000 else 16)
+    per_epoch = math.ceil(texts / batch)
+    frequency = min(200, max(10, per_epoch // 2))
+    patience = max(5 * frequency, 3 * per_epoch)
+    max_steps = MAX_EPOCHS * per_epoch
+    seconds = min(SECONDS_CAP, SECONDS_BASE + SECONDS_PER_TOKEN * tokens)
+    reason = (f"{texts:,} texts, about {tokens:,} tokens: batches of {batch} "
+              f"({per_epoch:,} updates per epoch), dev scored every {frequency:,} updates, "
+              f"stop after {patience:,} updates without a better score, at most {MAX_EPOCHS} "
+              f"epochs ({max_steps:,} updates) or {seconds:.0f} s (max_seconds)")
+    return Schedule(batch, frequency, patience, max_steps - 1, round(seconds), reason)
+
+
+def approximate_tokens(texts: list[str]) -> int:
+    """About how many tokens ``texts`` have (whitespace-separated pieces, plus a tenth for
+    punctuation split off by the tokenizer)."""
+    return int(sum(len(text.split()) for text in texts) * 1.1)
+
+
+__all__ = ["MAX_EPOCHS", "SIZES", "Schedule", "approximate_tokens", "model_for",
+           "schedule_for"]
