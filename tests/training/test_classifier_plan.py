@@ -11,6 +11,7 @@ from lexiloom.training import TrainConfig
 from lexiloom.training.api import _classifier_plan
 from lexiloom.training.classifier_plan import (
     MAX_EPOCHS,
+    PATIENCE_EPOCHS,
     SECONDS_CAP,
     approximate_tokens,
     model_for,
@@ -34,7 +35,7 @@ def test_a_schedule_always_fits_its_epoch_cap_and_clock(texts: int, tokens_per_t
     assert schedule.max_steps + 1 == MAX_EPOCHS * per_epoch
     assert 10 <= schedule.eval_frequency <= 200
     assert schedule.patience >= 5 * schedule.eval_frequency
-    assert schedule.patience >= 3 * per_epoch
+    assert schedule.patience >= PATIENCE_EPOCHS * per_epoch
     assert 60 <= schedule.max_seconds <= SECONDS_CAP
     assert f"{texts:,} texts" in schedule.reason
 

@@ -148,7 +148,10 @@ def command(task: str, train_path: str | None, dev_path: str | None, out_dir: st
     DIR/model-best and DIR/model-last load with spacy.load. Checkpoints are written atomically
     to DIR/checkpoints; after an interruption, run the same command with --resume. -o settings
     go to the embedder, encoder, head, tokenizer (generate) or corpus reader (prefix the kind
-    when ambiguous: -o encoder.hidden_size=256, -o reader.label_part=coarse).
+    when ambiguous: -o encoder.hidden_size=256, -o reader.label_part=coarse). Without
+    --config, the model size, batch size, evaluation frequency, patience, step cap and time
+    budget follow the training data (options given win); what was chosen is printed and
+    written at the top of DIR/config.cfg.
 
     \b
     lexiloom train --task sentiment --train sentiment/train --dev sentiment/dev --out out/
