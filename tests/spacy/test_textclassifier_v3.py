@@ -94,3 +94,15 @@ def test_the_sentiment_component_defaults_to_v3():
     nlp.add_pipe("lexiloom_sentiment")
     assert nlp.config["components"]["lexiloom_sentiment"]["model"]["@architectures"] == (
         "lexiloom.TextClassifier.v3")
+
+
+def test_a_texts_scores_do_not_depend_on_its_batch_or_bucket(trained):
+    import lexiloom.spacy.architectures as architectures
+
+    sentence = "the staff were lovely but the room was cold and the food arrived late"
+    words = sentence.split(" ")
+    texts = [" ".join(words[: 1 + (i * 7) % len(words)]) for i in range(150)]  # mixed lengths
+    together = [doc.cats for doc in trained.pipe(texts, batch_size=150)]
+    assert len(texts) > 2 * architectures.PREDICT_BUCKET  # several buckets in one batch
+    for text, cats in zip(texts[:20], together, strict=False):
+        assert trained(text).cats == pytest.approx(cats, abs=1e-5)
