@@ -67,3 +67,10 @@ def test_a_pipeline_without_lexiloom_models_is_a_one_line_error(tmp_path):
 def test_a_missing_model_is_a_one_line_error(tmp_path):
     line = assert_one_line_error(run("quantize", tmp_path / "nothing", tmp_path / "out"))
     assert "no such model" in line
+
+
+def test_writing_the_copy_over_or_inside_the_model_is_refused(trained):
+    for out in (trained, trained / "model-best", trained / "model-best" / "int8"):
+        line = assert_one_line_error(run("quantize", trained, out))
+        assert "would overwrite or sit inside MODEL" in line
+    assert (trained / "model-best" / "config.cfg").is_file()

@@ -88,6 +88,14 @@ def test_spans_of_docs_the_component_did_not_annotate_have_no_sentiment(trained)
     assert other[0:2]._.sentiment is None
 
 
+def test_the_annotating_component_is_named_with_this_process_id(trained):
+    from lexiloom.spacy.components import sentiment
+
+    doc = trained("Great value.")
+    name, process, _ = doc.user_data[sentiment.SCORED_BY].split("#")
+    assert name == "sentiment" and process == sentiment._PROCESS  # other processes: other ids
+
+
 def test_an_explicitly_set_span_sentiment_is_kept(trained):
     doc = trained("Great value.")
     doc[0:1]._.sentiment = 0.25

@@ -81,8 +81,22 @@ def test_what_the_user_sets_wins_over_the_plan() -> None:
     assert len(choices) == 1  # every schedule setting was given
 
 
-def test_epochs_given_leave_the_step_cap_alone_and_patience_follows_the_new_frequency() -> None:
+def test_epochs_given_leave_the_step_cap_and_clock_alone_and_patience_follows_the_frequency(
+) -> None:
     cfg, choices = _classifier_plan(TrainConfig(train="t", dev="d", epochs=2), TEXTS)
-    assert cfg.max_steps is None and cfg.epochs == 2
+    assert cfg.max_steps is None and cfg.epochs == 2 and cfg.max_seconds is None
+    assert _classifier_plan(TrainConfig(train="t", dev="d", max_steps=9), TEXTS)[0] \
+        .max_seconds is None
     assert cfg.eval_every == schedule_for(400, approximate_tokens(TEXTS)).eval_frequency
     assert "given: epochs" in choices[1]
+
+
+@pytest.mark.parametrize(("every", "keeps_plan"), [(0, True), (None, True), (3, False)])
+def test_checkpoints_keep_the_planned_evaluations_unless_they_cannot_fall_on_them(every,
+                                                                                   keeps_plan):
+    planned = schedule_for(400, approximate_tokens(TEXTS)).eval_frequency
+    if every is None:
+        every = 2 * planned  # a multiple: checkpoints fall on evaluations
+    cfg, _ = _classifier_plan(TrainConfig(train="t", dev="d", checkpoint_every=every), TEXTS)
+    assert (cfg.eval_every == planned) is keeps_plan
+    assert (cfg.patience is not None) is keeps_plan

@@ -50,7 +50,8 @@ def test_without_a_config_the_budget_follows_the_data(tmp_path) -> None:
     from lexiloom.training.classifier_plan import approximate_tokens, schedule_for
 
     out = tmp_path / "out"
-    train(TrainConfig(**{**RUN, "epochs": 1}), out_dir=out, progress=False)
+    run = {key: value for key, value in RUN.items() if key != "epochs"}  # epochs: no clock
+    train(TrainConfig(**run, patience=1), out_dir=out, progress=False)
     texts = read_labelled(RUN["train"]).texts
     expected = schedule_for(len(texts), approximate_tokens(texts), batch=RUN["batch_size"])
     written = Config().from_disk(out / "config.cfg", interpolate=False)

@@ -434,8 +434,7 @@ def _predict(model: Model, module: Any, docs: list[Doc]) -> Floats2d:
     under ``torch.inference_mode`` on the shim's device."""
     import torch
 
-    arrays = model_inputs(docs, module)
-    lengths = arrays[1]
+    lengths = numpy.array([max(len(doc), 1) for doc in docs])
     order = numpy.argsort(-lengths, kind="stable")
     device = model.layers[0].shims[0].device
     out = numpy.empty((len(docs), module.lexiloom_n_labels), dtype="float32")
@@ -445,13 +444,9 @@ def _predict(model: Model, module: Any, docs: list[Doc]) -> Floats2d:
         with torch.inference_mode():
             for start in range(0, len(docs), PREDICT_BUCKET):
                 rows = order[start:start + PREDICT_BUCKET]
-                width = int(lengths[rows].max())
-                inputs = [torch.from_numpy(numpy.ascontiguousarray(
-                    array[rows, :width] if array.ndim > 1 else array[rows])).to(device)
-                    for array in arrays]
-                logits = module(*inputs)
-                probs = torch_module.probabilities(module, logits)
-                out[rows] = probs.float().cpu().numpy()
+                arrays = model_inputs([docs[i] for i in rows], module)
+                logits = module(*(torch.from_numpy(array).to(device) for array in arrays))
+                out[rows] = torch_module.probabilities(module, logits).float().cpu().numpy()
     finally:
         module.train(was_training)
     return model.ops.asarray2f(out)

@@ -180,10 +180,11 @@ def _classifier_plan(cfg: TrainConfig, texts: list[str]) -> tuple[TrainConfig, l
     given = [key for key in ("batch_size", "max_seconds", "max_steps", "epochs", "eval_every",
                              "checkpoint_every", "patience") if getattr(cfg, key) is not None]
     unset = {key: value for key, value in planned.items() if key not in given}
-    if {"max_steps", "epochs"} & set(given):
+    if {"max_steps", "epochs"} & set(given):  # the user's length, not the clock's
         unset.pop("max_steps", None)
-    if "checkpoint_every" in given:  # checkpoints must fall on evaluations: keep the config's
-        unset.pop("eval_every", None)
+        unset.pop("max_seconds", None)
+    if cfg.checkpoint_every and cfg.checkpoint_every % schedule.eval_frequency:
+        unset.pop("eval_every", None)  # checkpoints must fall on evaluations: keep the config's
     frequency = unset.get("eval_every", cfg.eval_every)
     if "patience" not in given and frequency:
         unset["patience"] = -(-schedule.patience // frequency)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from lexiloom.corpora.labelled import read_labelled
+from lexiloom.errors import SettingsError
 from lexiloom.training.classifier_scores import is_exclusive, predict_cats, score_classifier
 from lexiloom.training.pipeline import load_pipeline, resolve_model_dir, save_pipeline
 
@@ -53,6 +54,12 @@ def quantize_model(model: str | os.PathLike[str], out: str | os.PathLike[str], *
     from lexiloom.spacy.quantize import quantize_pipeline
 
     source = resolve_model_dir(model)
+    target = Path(out).resolve()
+    for protected in {source.resolve(), Path(model).resolve()}:
+        if target == protected or protected.is_relative_to(target) \
+                or target.is_relative_to(protected):
+            raise SettingsError(f"OUT ({out}) would overwrite or sit inside MODEL ({model}); "
+                                "choose another folder for the quantized copy")
     nlp = load_pipeline(source)
     corpus = None if check is None else read_labelled(check, format=format,
                                                       label_map=label_map)

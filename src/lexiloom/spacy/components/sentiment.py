@@ -23,6 +23,7 @@ default ``sentiment`` head's rule. Labels from which no score can be derived are
 from __future__ import annotations
 
 import itertools
+import uuid
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -49,6 +50,9 @@ its other spans on demand."""
 
 _LIVE: dict[str, weakref.ref] = {}
 _TOKENS = itertools.count()
+_PROCESS = uuid.uuid4().hex[:12]
+"""Part of every component's token, so a doc annotated in another process (and read back from
+a DocBin) never names a component of this one; forked workers share it with their parent."""
 
 
 def _stored(span: Span) -> tuple[Any, ...]:
@@ -92,7 +96,7 @@ class SentimentClassifier(TextCategorizer):
         super().__init__(vocab, model, name, threshold=threshold, scorer=scorer)
         register_extensions()
         self._fallback_head: Any = None
-        self._token = f"{name}#{next(_TOKENS)}"
+        self._token = f"{name}#{_PROCESS}#{next(_TOKENS)}"
         _LIVE[self._token] = weakref.ref(self, lambda _, token=self._token: _LIVE.pop(token, None))
 
     def predict(self, docs: Iterable[Doc]) -> Any:
