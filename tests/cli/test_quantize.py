@@ -74,3 +74,22 @@ def test_writing_the_copy_over_or_inside_the_model_is_refused(trained):
         line = assert_one_line_error(run("quantize", trained, out))
         assert "would overwrite or sit inside MODEL" in line
     assert (trained / "model-best" / "config.cfg").is_file()
+
+
+def test_the_check_corpus_is_read_with_its_format_and_label_map(trained, tmp_path):
+    corpus = tmp_path / "sst.txt"
+    corpus.write_text("1 a warm , funny and generous film\n0 dull , slow and far too long\n",
+                      encoding="utf-8")
+    mapping = tmp_path / "map.json"
+    mapping.write_text('{"0": "negative", "1": "positive"}', encoding="utf-8")
+    result = run("quantize", trained, tmp_path / "q", "--check", corpus, "--format", "labelled",
+                 "--label-map", mapping, "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["documents"] == 2 and report["components"][0]["accuracy_before"] is not None
+    # control: without the map the raw labels 0/1 are not the model's, and it says so
+    unmapped = run("quantize", trained, tmp_path / "q2", "--check", corpus, "--format",
+                   "labelled")
+    line = assert_one_line_error(unmapped)
+    assert "are not labels of component 'sentiment'" in line
+    assert not (tmp_path / "q2").exists()  # checked before anything is written

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lexiloom.corpora.labelled import read_labelled
+from lexiloom.corpora.labelled import check_labels, read_labelled
 from lexiloom.errors import SettingsError
 from lexiloom.training.classifier_scores import is_exclusive, predict_cats, score_classifier
 from lexiloom.training.pipeline import load_pipeline, resolve_model_dir, save_pipeline
@@ -63,6 +63,11 @@ def quantize_model(model: str | os.PathLike[str], out: str | os.PathLike[str], *
     nlp = load_pipeline(source)
     corpus = None if check is None else read_labelled(check, format=format,
                                                       label_map=label_map)
+    if corpus is not None:  # before anything is written
+        for name, _ in nlp.components:
+            if _classifies(nlp, name):
+                check_labels(corpus, list(nlp.get_pipe(name).labels),
+                             f"component {name!r} of the model")
     names = quantize_pipeline(nlp)
     save_pipeline(nlp, out)
     report = QuantizeReport(Path(out), documents=0 if corpus is None else len(corpus.texts))
