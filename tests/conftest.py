@@ -4,8 +4,9 @@
   is off (``LEXILOOM_STRICT_PLUGINS`` unset).
 - Plugins are reset before and after each test, so a test that changes ``sys.path`` or the
   environment loads them afresh.
-- The root click group ``lexiloom.cli.cli`` gets its commands and its "plugin commands added" flag
-  back after each test, so commands added by fake plugins do not leak into other tests.
+- The root click group ``lexiloom.cli.cli`` gets back, after each test, the commands and the
+  "plugin commands added" flag it had when the session started, so commands added by fake plugins
+  or by a module-scoped fixture do not leak into other tests.
 - ``fake_dist`` (from :mod:`fakedist`) makes temporary plugin distributions visible without pip.
 - Oracle tests (``@pytest.mark.oracle``, :mod:`oracles`): a skip fails under
   ``LEXILOOM_REQUIRE_ORACLES=1``; the summary counts them, says which kernels are built and
@@ -40,26 +41,32 @@ def _cli_group() -> Any:
     return cli
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cli_baseline() -> Iterator[tuple[dict[str, Any], Any] | None]:
+    """The root group's commands before any test ran (session scope, so it is taken before any
+    module-scoped fixture mounts a command)."""
+    group = _cli_group()
+    yield None if group is None else (dict(group.commands),
+                                      group.__dict__.get("_plugin_commands_added"))
+
+
 @pytest.fixture(autouse=True)
-def _isolated_plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _isolated_plugins(monkeypatch: pytest.MonkeyPatch,
+                      _cli_baseline: tuple[dict[str, Any], Any] | None) -> Iterator[None]:
     monkeypatch.setenv(plugins.PLUGINS_ENV, "")
     monkeypatch.delenv(plugins.STRICT_ENV, raising=False)
     plugins.reset()
-    group = _cli_group()
-    saved = None
-    if group is not None:
-        saved = (dict(group.commands), group.__dict__.get("_plugin_commands_added"))
     yield
     plugins.reset()
-    if group is not None and saved is not None:
-        commands, added = saved
+    group = _cli_group()
+    if group is not None and _cli_baseline is not None:
+        commands, added = _cli_baseline
         group.commands.clear()
         group.commands.update(commands)
         if added is None:
             group.__dict__.pop("_plugin_commands_added", None)
         else:
             group._plugin_commands_added = added
-
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
