@@ -96,6 +96,8 @@ setup(
         "spacy_callbacks": [
             "lexiloom.add_requirements.v1 = lexiloom.spacy.requirements:make_add_requirements",
             "lexiloom.vocab_from_corpus.v1 = lexiloom.spacy.corpus:make_vocab_from_corpus",
+            "lexiloom.init_encoder.v1 = lexiloom.spacy.init_encoder:make_init_encoder",
+            "lexiloom.gradual_unfreezing.v1 = lexiloom.spacy.init_encoder:make_gradual_unfreezing",
         ],
         "spacy_readers": [
             "lexiloom.Corpus.v1 = lexiloom.spacy.corpus:labelled_corpus_v1",

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from lexiloom.errors import SettingsError
 from lexiloom.models import build_text_classifier
 from lexiloom.models.classifier import ngram_settings, resize_output
-from lexiloom.models.ngram_bag import MAX_SIZE, NgramBag
+from lexiloom.models.ngram_bag import MAX_SIZE, NgramBag, ngram_hash
 from lexiloom.vocab import Vocab
 
 
@@ -125,3 +125,15 @@ def test_a_classifier_with_ngrams_starts_as_its_recurrent_part_and_records_the_s
     resize_output(with_bag, 5)
     assert with_bag(ids, lengths).shape == (2, 5)
     assert with_bag.ngrams.n_labels == 5
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(0, 2**31 - 1), min_size=4, max_size=12),
+       st.integers(1, MAX_SIZE), st.integers(1, 2**20))
+def test_hashing_stays_in_32_bits_and_matches_the_python_reference(ids, size, buckets):
+    bag = NgramBag(2, size=size, buckets=buckets)
+    features = bag.features(torch.tensor([ids]), torch.tensor([len(ids)]))[0].tolist()
+    expected = []
+    for n in range(1, size + 1):
+        expected += [ngram_hash(ids[i:i + n]) % buckets for i in range(len(ids) - n + 1)]
+    assert features == expected

@@ -229,3 +229,20 @@ def test_sentiment_factory_accepts_a_pretrained_embedder_block(tmp_path):
     doc = nlp("a good film")
     assert set(doc.cats) == {"negative", "positive"}
     assert -1.0 <= doc._.sentiment <= 1.0
+
+
+def test_another_packages_span_sentiment_is_an_error_not_overwritten():
+    from spacy.tokens import Span
+
+    from lexiloom.errors import SettingsError
+    from lexiloom.spacy.components.sentiment import register_extensions
+
+    Span.set_extension("sentiment", getter=lambda span: 0.5, force=True)
+    try:
+        with pytest.raises(SettingsError, match="already registered by another package"):
+            register_extensions()
+        assert Span.get_extension("sentiment")[2](None) == 0.5  # left as it was
+    finally:
+        Span.remove_extension("sentiment")
+    register_extensions()  # control: with the other one gone, lexiloom's is back
+    assert Span.get_extension("sentiment")[2].__module__ == "lexiloom.spacy.components.sentiment"

@@ -91,3 +91,10 @@ def test_a_given_config_or_step_budget_is_left_alone(texts, tmp_path) -> None:
     assert "# lexiloom train chose: about" not in text  # no model sizing: an encoder was given
     assert "updates fit" not in text  # no step budget: max_steps was given
     assert Config().from_str(text)["training"]["max_steps"] == 3
+
+
+def test_fewer_evaluations_leave_more_of_the_budget_to_updates():
+    many = plan(0.1, 1.0, 1000, 600.0)
+    few = plan(0.1, 1.0, 1000, 600.0, evaluations=6)
+    assert few.max_steps + 1 == int((600 - 6 * 1.0) / (1.1 * 0.1)) > many.max_steps
+    assert few.eval_frequency == (few.max_steps + 1) // 6

@@ -91,14 +91,15 @@ class BuiltinCommands:
             plugin,
             plugins,
             predict,
+            pretrain,
             quantize,
             tokenize,
             train,
             vectors,
         )
 
-        for module in (plugins, plugin, tokenize, corpora, vectors, train, evaluate, generate,
-                       quantize):
+        for module in (plugins, plugin, tokenize, corpora, vectors, train, pretrain, evaluate,
+                       generate, quantize):
             cli.add_command(module.command)
         cli.add_command(predict.classify_command)
         cli.add_command(predict.sentiment_command)

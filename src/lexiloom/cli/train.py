@@ -88,6 +88,10 @@ def _reader_format(path: str, fmt: str | None) -> str | None:
 @click.option("--vectors", metavar="DIR",
               help="A spaCy pipeline or vectors package (lexiloom vectors to-spacy) whose "
                    "vectors the classifier reads beside its own embeddings.")
+@click.option("--init-encoder", metavar="DIR",
+              help="Start from a pretrained language model (lexiloom pretrain's "
+                   "model-best): its embeddings and encoder, fine-tuned with discriminative "
+                   "rates, gradual unfreezing and a slanted-triangular learning rate.")
 @click.option("--level", type=click.Choice(LEVELS),
               help="generate: char or word level (shorthand for --tokenizer char|regex).")
 @click.option("--tokenizer", metavar="NAME",
@@ -132,7 +136,8 @@ def _reader_format(path: str, fmt: str | None) -> str | None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 def command(task: str, train_path: str | None, dev_path: str | None, out_dir: str,
             spacy_config: str | None, embedder: str | None, encoder: str | None,
-            head: str | None, vectors: str | None, level: str | None,
+            head: str | None, vectors: str | None, init_encoder: str | None,
+            level: str | None,
             tokenizer: str | None, bptt: int | None,
             lr_schedule: str | None, max_seconds: float | None,
             options: tuple[str, ...], multi_label: bool,
@@ -164,7 +169,7 @@ def command(task: str, train_path: str | None, dev_path: str | None, out_dir: st
         patience=patience, seed=seed, device=device, threads=threads, eval_every=eval_every,
         checkpoint_every=checkpoint_every, keep_checkpoints=keep_checkpoints,
         max_steps=max_steps, level=level, bptt=bptt, lr_schedule=lr_schedule,
-        max_seconds=max_seconds, vectors=vectors,
+        max_seconds=max_seconds, vectors=vectors, init_encoder=init_encoder,
         tokenizer={"name": tokenizer} if tokenizer else None,
     )
     names = {"embedder": embedder, "encoder": encoder, "head": head, "tokenizer": tokenizer}

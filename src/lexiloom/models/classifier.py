@@ -50,6 +50,12 @@ class TextClassifierModule(nn.Module):
         self._head_takes_final = _accepts_keyword(head.forward, "final")
         self.settings: dict[str, Any] = {}
         """The ``build_text_classifier`` arguments (without the vocabulary), when built by it."""
+        self.base_lr_scales: dict[str, float] = {}
+        """Learning-rate multipliers by parameter-name prefix set from outside, e.g. the
+        discriminative rates of fine-tuning (``{"encoder.": 0.38, "embedding.": 0.15}``)."""
+        self.frozen_prefixes: set[str] = set()
+        """Parameter-name prefixes held still (a learning-rate scale of 0: gradual
+        unfreezing)."""
 
     @property
     def n_labels(self) -> int:
@@ -75,8 +81,13 @@ class TextClassifierModule(nn.Module):
 
     @property
     def lr_scales(self) -> dict[str, float]:
-        """Learning-rate multipliers by parameter-name prefix (the n-gram part's)."""
-        return {} if self.ngrams is None else {"ngrams.": self.ngrams.lr_scale}
+        """Learning-rate multipliers by parameter-name prefix: the n-gram part's,
+        :attr:`base_lr_scales`, and 0 for :attr:`frozen_prefixes`."""
+        scales = dict(self.base_lr_scales)
+        if self.ngrams is not None:
+            scales["ngrams."] = self.ngrams.lr_scale
+        scales.update(dict.fromkeys(self.frozen_prefixes, 0.0))
+        return scales
 
     def probabilities(self, logits: torch.Tensor) -> torch.Tensor:
         """The head's activation over ``logits``."""

@@ -25,7 +25,8 @@ from lexiloom.errors import SettingsError
 MAX_SIZE = 4
 """The longest n-grams a bag hashes (fastText's ``wordNgrams`` rarely helps beyond 3)."""
 
-_MULTIPLIER = 0x5BD1E995  # MurmurHash2's mixing constant; int64 products wrap, as in C
+_MULTIPLIER = 0x5BD1E995  # MurmurHash2's mixing constant
+_MASK = 0xFFFFFFFF  # the hash is kept to 32 bits, so no int64 product ever overflows
 _SEEDS = (0, 0x27D4EB2F, 0x165667B1, 0x1B873593, 0x68E31DA4)  # one per n-gram length
 
 
@@ -48,7 +49,9 @@ class NgramBag(nn.Module):
         return int(self.table.embedding_dim)
 
     def features(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        """The hashed n-gram rows (batch, size x time); the padding row where there is none."""
+        """The hashed n-gram rows (batch, size x time); the padding row where there is none.
+        The hash (:func:`ngram_hash`) stays within 32 bits, so it is the same on every platform
+        and device (no signed overflow)."""
         ids = ids.long()
         batch, time = ids.shape
         positions = torch.arange(time, device=ids.device)
@@ -60,7 +63,7 @@ class NgramBag(nn.Module):
             span = time - n + 1
             hashed = torch.full((batch, span), _SEEDS[n], dtype=torch.long, device=ids.device)
             for k in range(n):
-                hashed = (hashed ^ ids[:, k:k + span]) * _MULTIPLIER
+                hashed = ((hashed ^ ids[:, k:k + span]) * _MULTIPLIER) & _MASK
                 hashed = hashed ^ (hashed >> 29)
             bucket = torch.remainder(hashed, self.buckets)
             inside = positions[:span].unsqueeze(0) + n <= lengths
@@ -87,6 +90,16 @@ class NgramBag(nn.Module):
         self.table = grown
 
 
+def ngram_hash(ids: list[int]) -> int:
+    """The 32-bit hash :meth:`NgramBag.features` gives the n-gram of token ``ids`` (ids below
+    2**31), in plain Python: the reference the tensor code is tested against."""
+    hashed = _SEEDS[len(ids)]
+    for token in ids:
+        hashed = ((hashed ^ token) * _MULTIPLIER) & _MASK
+        hashed ^= hashed >> 29
+    return hashed
+
+
 def check_settings(size: object, buckets: object, lr_scale: object = 1.0) -> None:
     """SettingsError unless ``size`` is 1 to :data:`MAX_SIZE`, ``buckets`` a positive int and
     ``lr_scale`` a positive number."""
@@ -101,4 +114,4 @@ def check_settings(size: object, buckets: object, lr_scale: object = 1.0) -> Non
                             f"{lr_scale!r}")
 
 
-__all__ = ["MAX_SIZE", "NgramBag", "check_settings"]
+__all__ = ["MAX_SIZE", "NgramBag", "check_settings", "ngram_hash"]

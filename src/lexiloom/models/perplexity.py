@@ -58,6 +58,9 @@ def evaluate_language_model(model: LanguageModel, streams: Iterable[Sequence[int
                             ignore_ids: Sequence[int] = ()) -> LanguageModelScore:
     """Cross-entropy and perplexity of ``model`` on held-out ``streams`` of token ids.
 
+    A :class:`~lexiloom.models.bilm.BidirectionalLM` is scored by its ``score_streams``
+    instead (windows of ``chunk_size``, both directions).
+
     Each stream (e.g. a whole text encoded with ``bos=True``) starts from the encoder's initial
     state; its first id is context only. Streams shorter than two ids predict nothing. Targets
     in ``ignore_ids`` are read but not scored (e.g. ``<bos>`` inside a stream of concatenated
@@ -66,6 +69,8 @@ def evaluate_language_model(model: LanguageModel, streams: Iterable[Sequence[int
     """
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise SettingsError(f"chunk_size must be a positive integer, not {chunk_size!r}")
+    if getattr(model, "bidirectional", False):  # a BidirectionalLM: windows, both directions
+        return model.score_streams(streams, chunk_size=chunk_size, ignore_ids=ignore_ids)
     total, count = 0.0, 0
     ignored = torch.as_tensor(list(ignore_ids), dtype=torch.long)
     device = next(model.parameters()).device

@@ -15,7 +15,8 @@ thinc's ``use_params`` looks for keys ``"pytorch_{id}_{name}"``, but its own opt
 
 ``lexiloom.Adam.v1``'s ``global_grad_clip`` is applied here, over the module's gradients, and a
 module's ``lr_scales`` (``{"ngrams.": 10.0}``: parameter-name prefix → multiplier) reach the
-optimizer as thinc's ``lr_scale`` for the parameters they name.
+optimizer as thinc's ``lr_scale`` for the parameters they name; a scale of 0 (a frozen part)
+skips the optimizer for them altogether.
 
 Importing this module does not import torch.
 """
@@ -53,9 +54,9 @@ class InPlaceUpdateShim(PyTorchShim):
         for name, param in self._model.named_parameters():
             if param.grad is None:
                 continue
-            if not self._grad_scaler.found_inf:  # skip the update when a gradient overflowed
+            scale = next((v for prefix, v in scales.items() if name.startswith(prefix)), 1.0)
+            if scale and not self._grad_scaler.found_inf:  # skip a frozen part, an overflow
                 weights = torch2xp(param.data)
-                scale = next((v for prefix, v in scales.items() if name.startswith(prefix)), 1.0)
                 extra = {} if scale == 1.0 else {"lr_scale": scale}  # any optimizer callable
                 updated, _ = optimizer((self.id, name), weights, torch2xp(param.grad), **extra)
                 if not _same_memory(updated, weights):

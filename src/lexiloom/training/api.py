@@ -144,9 +144,18 @@ def _train(config: TrainConfig | dict[str, Any] | str | os.PathLike[str] | None,
                             f"least two (check the corpus and --label-map)")
     check_labels(dev_data, labels, f"the training corpus {cfg.train}")
     choices: list[str] = []
+    length_given = cfg.max_steps is not None or cfg.epochs is not None
+    if cfg.init_encoder:
+        from lexiloom.training import fine_tuning
+
+        cfg, choices = fine_tuning.with_pretrained_blocks(cfg)
     if cfg.spacy_config is None:
-        cfg, choices = _classifier_plan(cfg, train_data.texts)
+        cfg, planned = _classifier_plan(cfg, train_data.texts)
+        choices += planned
     spacy_config, component, assembled = assemble(cfg)
+    if cfg.init_encoder:
+        choices += fine_tuning.configure(spacy_config, cfg, len(train_data.texts),
+                                         length_given=length_given)
     tell(assembled["notes"] + choices, enabled=progress)
     set_corpora(spacy_config, cfg, labels)
     _set_device(cfg)
@@ -170,8 +179,10 @@ def _classifier_plan(cfg: TrainConfig, texts: list[str]) -> tuple[TrainConfig, l
         if given is None or given.get("name") in (None, planned["name"]):
             blocks[kind] = {**planned, **(given or {})}
     if blocks:
-        choices.append(why if len(blocks) == 2 else
-                       f"{why} (the {', '.join(blocks)} part; the rest as given)")
+        line = why if len(blocks) == 2 else (f"{why} (the {', '.join(blocks)} part; the rest "
+                                             "as given)")
+        choices.append(f"{line}; the pretrained encoder's sizes replace these"
+                       if cfg.init_encoder else line)
     schedule = classifier_plan.schedule_for(len(texts),
                                             classifier_plan.approximate_tokens(texts),
                                             batch=cfg.batch_size)
@@ -213,10 +224,14 @@ def _resume(found: checkpoint.Checkpoint, out: Path, progress: bool,
     return _with_scores(result, component, _read_corpora(cfg)[1])
 
 
-def _train_generator(cfg: TrainConfig, out: Path, progress: bool) -> TrainResult:
+def _train_generator(cfg: TrainConfig, out: Path, progress: bool, *,
+                     plan_steps: bool | None = None, evaluations: int | None = None
+                     ) -> TrainResult:
     """Train a fresh ``lexiloom_generator`` as ``cfg`` says, on spaCy's loop. Without a
     ``--config`` its size follows the training text, and without ``--max-steps``/``--epochs``
-    its step budget follows this machine (:mod:`lexiloom.training.generator_plan`)."""
+    its step budget follows this machine (:mod:`lexiloom.training.generator_plan`);
+    ``plan_steps`` (default: when there is no ``--config``) says whether to plan that budget,
+    with ``evaluations`` dev evaluations (default ``generator_plan.EVALUATIONS``)."""
     from lexiloom.training import generator_plan
 
     choices: list[str] = []
@@ -230,8 +245,11 @@ def _train_generator(cfg: TrainConfig, out: Path, progress: bool) -> TrainResult
     nlp = initialize_pipeline(spacy_config)
     train_corpus, dev_corpus = _stream_corpora(nlp)
     choices += stream_budget(nlp, component, cfg.epochs, train_corpus, dev_corpus)
-    if cfg.spacy_config is None and cfg.max_steps is None and cfg.epochs is None:
-        choices.append(_machine_budget(nlp, component, cfg, train_corpus, dev_corpus))
+    if plan_steps is None:
+        plan_steps = cfg.spacy_config is None
+    if plan_steps and cfg.max_steps is None and cfg.epochs is None:
+        choices.append(_machine_budget(nlp, component, cfg, train_corpus, dev_corpus,
+                                       evaluations))
     tell(choices, enabled=progress)
     header = "".join(f"# lexiloom train chose: {line}\n" for line in choices)
     start_run(out, cfg.to_dict(), header + nlp.config.to_str())
@@ -261,7 +279,8 @@ def _stream_corpora(nlp: Any) -> tuple[Any, Any]:
     return train, dev
 
 
-def _machine_budget(nlp: Any, component: str, cfg: TrainConfig, train: Any, dev: Any) -> str:
+def _machine_budget(nlp: Any, component: str, cfg: TrainConfig, train: Any, dev: Any,
+                    evaluations: int | None = None) -> str:
     """Set ``max_steps`` and ``eval_frequency`` to what fits the time budget on this machine
     (timed on the real model and batches of ``train``, evaluation on ``dev``); returns why."""
     from lexiloom.training import generator_plan
@@ -272,7 +291,8 @@ def _machine_budget(nlp: Any, component: str, cfg: TrainConfig, train: Any, dev:
                                        dropout=float(config["training"]["dropout"] or 0.0))
     evaluation = generator_plan.evaluation_seconds(generator, dev.ids(generator))
     seconds = LoopSettings.from_config(config).max_seconds or generator_plan.DEFAULT_SECONDS
-    budget = generator_plan.plan(step, evaluation, train.chunks_per_stream(generator), seconds)
+    budget = generator_plan.plan(step, evaluation, train.chunks_per_stream(generator), seconds,
+                                 evaluations=evaluations or generator_plan.EVALUATIONS)
     training = nlp.config["training"]
     training["max_steps"] = budget.max_steps
     reason = budget.reason

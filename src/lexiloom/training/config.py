@@ -176,6 +176,10 @@ class TrainConfig:
     vectors: str | None = None
     """A spaCy pipeline or vectors package (``lexiloom vectors to-spacy``) whose vectors the
     classifier reads as static input: ``[initialize] vectors`` and ``include_static_vectors``."""
+    init_encoder: str | None = None
+    """A pretrained bidirectional language model (``lexiloom pretrain``'s ``model-best``) whose
+    embedding and encoder start the classifier, fine-tuned the ULMFiT way (see
+    :mod:`lexiloom.spacy.init_encoder`)."""
 
     def validate(self) -> TrainConfig:
         """Raise :class:`~lexiloom.errors.SettingsError` for a value out of range; return self."""
@@ -215,6 +219,11 @@ class TrainConfig:
             raise bad("multi_label does not apply to --task generate")
         if self.task == "generate" and self.vectors:
             raise bad("vectors (static input) applies to classifiers, not --task generate")
+        if self.task == "generate" and self.init_encoder:
+            raise bad("init_encoder applies to classifiers, not --task generate")
+        if self.init_encoder and self.vectors:
+            raise bad("init_encoder and vectors do not combine (the pretrained encoder reads "
+                      "its own embeddings only); choose one")
         if self.task != "generate" and (self.level or self.tokenizer or self.bptt
                                         or self.documents):
             raise bad("level, tokenizer, bptt and documents apply to --task generate only")

@@ -104,14 +104,14 @@ def evaluation_seconds(generator: Any, dev_ids: Any, *, sample: int = 4096) -> f
 
 
 def plan(step_time: float, eval_time: float, chunks_per_epoch: int,
-         max_seconds: float) -> Budget:
+         max_seconds: float, *, evaluations: int = EVALUATIONS) -> Budget:
     """The step budget for updates of ``step_time`` seconds and evaluations of ``eval_time``
-    within ``max_seconds`` (:data:`EVALUATIONS` of them, and 10% more per update for the loop
+    within ``max_seconds`` (``evaluations`` of them, and 10% more per update for the loop
     around it), at most :data:`MAX_EPOCHS` epochs of ``chunks_per_epoch`` updates."""
-    by_time = (max_seconds - EVALUATIONS * eval_time) / (1.1 * step_time)
+    by_time = (max_seconds - evaluations * eval_time) / (1.1 * step_time)
     by_epochs = MAX_EPOCHS * chunks_per_epoch
-    steps = max(EVALUATIONS, int(min(by_time, by_epochs)))
-    frequency = max(1, steps // EVALUATIONS)
+    steps = max(evaluations, int(min(by_time, by_epochs)))
+    frequency = max(1, steps // evaluations)
     if by_time < by_epochs:
         reason = (f"{step_time * 1000:.0f} ms per update and {eval_time:.1f} s per evaluation "
                   f"here: {steps:,} updates ({steps / chunks_per_epoch:.1f} epochs) fit "

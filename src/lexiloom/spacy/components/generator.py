@@ -60,6 +60,10 @@ from lexiloom.threads import fit_torch_threads
 from lexiloom.vocab import Vocab
 
 LEVELS = {"char": "char", "word": "regex"}
+OBJECTIVES = ("next", "bidirectional")
+"""``next``: a causal language model that generates; ``bidirectional``: a
+:class:`~lexiloom.models.bilm.BidirectionalLM`, the pretraining objective of a classifier's
+BiGRU (``lexiloom pretrain``), which cannot generate."""
 SCORES = ("lm_score", "lm_cross_entropy", "lm_perplexity")
 """What :meth:`TextGenerator.score` returns: the negative dev cross-entropy (spaCy's
 ``model-best`` follows it), the cross-entropy in nats per token and the perplexity."""
@@ -86,6 +90,7 @@ class TextGenerator(GeneratorSampling, GeneratorFiles, TrainablePipe):
         seed: int | None = 0,
         annotate_tokens: int = 0,
         documents: str = "auto",
+        objective: str = "next",
     ) -> None:
         self.vocab = vocab
         self.name = name
@@ -105,12 +110,20 @@ class TextGenerator(GeneratorSampling, GeneratorFiles, TrainablePipe):
             "dropout": self.dropout or 0.0,
             "tie_weights": tie_weights,
         }
+        if objective not in OBJECTIVES:
+            raise SettingsError(f"lexiloom_generator setting 'objective' must be one of "
+                                f"{', '.join(OBJECTIVES)}, not {objective!r}")
+        if objective != "next":
+            self.model_settings["objective"] = objective
         self.min_count = _non_negative_int("min_count", min_count, minimum=1)
         self.max_size = None if max_size is None else _non_negative_int("max_size", max_size)
         if seed is not None:
             _non_negative_int("seed", seed)
         self.seed = seed
         self.annotate_tokens = _non_negative_int("annotate_tokens", annotate_tokens)
+        if self.annotate_tokens and objective != "next":
+            raise SettingsError("lexiloom_generator: annotate_tokens needs objective 'next' (a "
+                                "bidirectional language model cannot generate); set it to 0")
         self.documents = documents_mode(documents, self.tokenizer_name)
         """How a text file is cut into documents for training and evaluation (``file`` or
         ``lines``; see :mod:`lexiloom.corpora.text_stream`)."""
@@ -219,16 +232,31 @@ class TextGenerator(GeneratorSampling, GeneratorFiles, TrainablePipe):
         module.dropout.p = self._dropout_rate(drop)
         ids = torch.from_numpy(_stack(chunks)).long().to(next(module.parameters()).device)
         module.train()
-        inputs = ids[:, :-1]
-        lengths = torch.full((inputs.shape[0],), inputs.shape[1], dtype=torch.long)
-        logits, state = module(inputs, lengths, self.streams.gather(module, chunks))
-        loss, d_logits = self.get_loss(examples, logits, chunks=chunks, targets=ids[:, 1:])
-        logits.backward(d_logits)
-        self.streams.keep(module, chunks, state)
+        if getattr(module, "bidirectional", False):
+            loss = self._bidirectional_update(module, chunks, ids)
+        else:
+            inputs = ids[:, :-1]
+            lengths = torch.full((inputs.shape[0],), inputs.shape[1], dtype=torch.long)
+            logits, state = module(inputs, lengths, self.streams.gather(module, chunks))
+            loss, d_logits = self.get_loss(examples, logits, chunks=chunks, targets=ids[:, 1:])
+            logits.backward(d_logits)
+            self.streams.keep(module, chunks, state)
         if sgd not in (None, False):
             self.finish_update(sgd)
         losses[self.name] += loss
         return losses
+
+    def _bidirectional_update(self, module: Any, chunks: list[Chunk], ids: Any) -> float:
+        """Back-propagate the two-sided loss of ``chunks`` (each an independent window: a
+        bidirectional encoder carries no state), scaled as :meth:`get_loss` scales its."""
+        import torch
+
+        _, vocab = self._ready()
+        lengths = torch.full((ids.shape[0],), ids.shape[1], dtype=torch.long)
+        nll, _ = module.nll(ids, lengths, ignore_ids=(vocab.bos_id,))
+        scaled = nll / (2 * chunks[0].streams * (ids.shape[1] - 1))
+        scaled.backward()
+        return float(scaled.detach())
 
     def get_loss(self, examples: Iterable[Example], scores: Any, *,
                  chunks: list[Chunk] | None = None, targets: Any = None) -> tuple[float, Any]:
@@ -245,7 +273,10 @@ class TextGenerator(GeneratorSampling, GeneratorFiles, TrainablePipe):
         if targets is None:
             targets = torch.from_numpy(_stack(chunks)).long()[:, 1:]
         targets = targets.to(scores.device)
-        _, vocab = self._ready()
+        module, vocab = self._ready()
+        if getattr(module, "bidirectional", False):
+            raise SettingsError(f"{self.name!r} is a bidirectional language model: it has no "
+                                "next-token logits; its update computes its own loss")
         with torch.no_grad():
             log_probs = torch.log_softmax(scores.detach(), dim=-1)
             keep = (targets != vocab.bos_id).to(log_probs.dtype)
@@ -353,7 +384,12 @@ class TextGenerator(GeneratorSampling, GeneratorFiles, TrainablePipe):
         if seed is not None:
             model_settings = _with_seed(model_settings, seed)
         with seeded(seed):
-            return build_language_model(vocab, **model_settings).eval()
+            if model_settings.get("objective", "next") == "bidirectional":
+                from lexiloom.models.bilm import build_bidirectional_lm
+
+                return build_bidirectional_lm(vocab, **model_settings).eval()
+            settings = {k: v for k, v in model_settings.items() if k != "objective"}
+            return build_language_model(vocab, **settings).eval()
 
 
 def find_generator(nlp: Language, component: str | None = None) -> TextGenerator:

@@ -33,6 +33,7 @@ DEFAULT_GENERATOR_CONFIG: dict[str, Any] = {
     "seed": 0,
     "annotate_tokens": 0,
     "documents": "auto",
+    "objective": "next",
 }
 """The settings of ``lexiloom_generator`` unless its config says otherwise."""
 
@@ -59,6 +60,7 @@ def make_generator(
     seed: int | None,
     annotate_tokens: int,
     documents: str,
+    objective: str,
 ) -> Any:
     """Create a ``lexiloom_generator`` component (a ``TextGenerator``)."""
     from lexiloom.spacy.components.generator import TextGenerator
@@ -67,7 +69,7 @@ def make_generator(
         nlp.vocab, name, tokenizer=tokenizer, tokenizer_settings=tokenizer_settings,
         level=level, embedder=embedder, encoder=encoder, head=head, dropout=dropout,
         tie_weights=tie_weights, min_count=min_count, max_size=max_size, seed=seed,
-        annotate_tokens=annotate_tokens, documents=documents)
+        annotate_tokens=annotate_tokens, documents=documents, objective=objective)
 
 
 __all__ = ["DEFAULT_GENERATOR_CONFIG", "GENERATOR_FACTORY", "make_generator"]

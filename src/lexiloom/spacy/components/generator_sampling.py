@@ -55,7 +55,7 @@ class GeneratorSampling:
         """The continuation of ``prompt`` (see :func:`lexiloom.models.generation.generate`)."""
         from lexiloom.models.generation import generate
 
-        module, vocab = self._ready()
+        module, vocab = self._causal("generate")
         return generate(module, vocab, self.tokenizer, prompt, max_tokens=max_tokens,
                         temperature=temperature, top_k=top_k, top_p=top_p, seed=seed, stop=stop)
 
@@ -65,9 +65,17 @@ class GeneratorSampling:
         """The continuation of ``prompt`` in pieces as produced; they join to :meth:`generate`."""
         from lexiloom.models.generation import stream
 
-        module, vocab = self._ready()
+        module, vocab = self._causal("stream")
         return stream(module, vocab, self.tokenizer, prompt, max_tokens=max_tokens,
                       temperature=temperature, top_k=top_k, top_p=top_p, seed=seed, stop=stop)
+
+    def _causal(self, what: str) -> Any:
+        module, vocab = self._ready()
+        if getattr(module, "bidirectional", False):
+            raise SettingsError(f"{self.name!r} is a bidirectional language model (pretraining "
+                                f"for a classifier's encoder): it cannot {what} text; train one "
+                                "with objective 'next' (lexiloom train --task generate)")
+        return module, vocab
 
     def perplexity(self, texts: Iterable[str], *, chunk_size: int = 256) -> Any:
         """Cross-entropy (nats/token) and perplexity on ``texts``, each read as one stream

@@ -37,6 +37,7 @@ from spacy.vocab import Vocab
 from thinc.api import Model
 
 from lexiloom import registry
+from lexiloom.errors import SettingsError
 from lexiloom.spacy.architectures import get_module
 from lexiloom.spacy.names import SENTIMENT_FACTORY
 from lexiloom.spacy.requirements import add_requirements
@@ -79,13 +80,21 @@ def _set_span_sentiment(span: Span, value: float | None) -> None:
 
 def register_extensions() -> None:
     """Register ``doc._.sentiment`` and ``doc._.polarity`` (default ``None``) unless already
-    registered, and ``span._.sentiment`` (:func:`span_sentiment`)."""
+    registered, and ``span._.sentiment`` (:func:`span_sentiment`); a SettingsError when another
+    package holds ``span._.sentiment``."""
     for name, cls in EXTENSIONS[:2]:
         if not cls.has_extension(name):
             cls.set_extension(name, default=None)
-    if Span.get_extension("sentiment") != (None, None, span_sentiment, _set_span_sentiment):
-        Span.set_extension("sentiment", getter=span_sentiment, setter=_set_span_sentiment,
-                           force=True)
+    current = Span.get_extension("sentiment")
+    if current == (None, None, span_sentiment, _set_span_sentiment):
+        return
+    if current is not None and getattr(current[2], "__module__", None) != __name__:
+        raise SettingsError("Span._.sentiment is already registered by another package "
+                            f"(getter {current[2]!r}); lexiloom_sentiment needs that extension "
+                            "for span scores: remove the other one (Span.remove_extension"
+                            "('sentiment')) or do not use both in one process")
+    Span.set_extension("sentiment", getter=span_sentiment, setter=_set_span_sentiment,
+                       force=True)  # ours, from an earlier import of this module
 
 
 class SentimentClassifier(TextCategorizer):
