@@ -49,6 +49,35 @@ def test_neither_half_reads_the_token_it_predicts():
     assert not torch.equal(states[0, :3, half:], backward_after[0, :3, half:])  # control
 
 
+def test_no_target_reaches_the_loss_through_its_own_input():
+    lm, vocab = model()
+    ids = torch.tensor([vocab.encode(["a", "dog", "ran", "in", "the", "park"])])
+    captured = {}
+
+    def keep(module, inputs, output):
+        output.retain_grad()
+        captured["vectors"] = output
+
+    lm.embedding.register_forward_hook(keep)
+    others = tuple(i for i in ids[0].tolist() if i != vocab["ran"])
+    nll, count = lm.nll(ids, torch.tensor([6]), ignore_ids=others)  # "ran" (position 2) only
+    assert count == 2
+    nll.backward()
+    grad = captured["vectors"].grad[0].abs().sum(dim=1)
+    assert grad[2] == 0  # its own embedding never helps predict it
+    assert grad[1] > 0 and grad[3] > 0  # control: its neighbours do
+
+
+def test_scoring_counts_every_neighbouring_pair_once_across_windows():
+    lm, vocab = model()
+    stream = vocab.encode(TEXTS[0] + TEXTS[1])
+    whole = lm.score_streams([stream], chunk_size=256)
+    windows = lm.score_streams([stream], chunk_size=3)
+    assert whole.tokens == windows.tokens == 2 * (len(stream) - 1)
+    with pytest.raises(SettingsError, match="flat sequence"):
+        lm.score_streams([[stream]])
+
+
 def test_it_learns_a_small_text():
     torch.manual_seed(0)
     lm, vocab = model()
@@ -69,6 +98,7 @@ def test_it_learns_a_small_text():
 
 @pytest.mark.parametrize("settings, named", [
     ({"encoder": {**GRU, "bidirectional": False}}, "bidirectional encoder"),
+    ({"encoder": {**GRU, "num_layers": 2}}, "one-layer encoder"),
     ({"head": {"name": "generation", "projection_size": 4}}, "head settings"),
     ({"tie_weights": True}, "tie weights"),
     ({"dropout": 1.5}, "dropout"),

@@ -75,6 +75,20 @@ def test_embedding_rows_follow_the_words_and_the_encoder_is_copied(pretrained):
     assert len(nlp("zebra film").cats) == 2  # predicts over the extended vocabulary
 
 
+def test_the_discriminative_rates_survive_saving_so_a_resumed_run_keeps_them(pretrained,
+                                                                            tmp_path):
+    nlp, _ = classifier()
+    init_encoder(path=str(pretrained[0]), encoder_lr_scale=0.5)(nlp)
+    nlp.to_disk(tmp_path / "p")
+    module = get_module(spacy.load(tmp_path / "p").get_pipe("textcat").model)
+    assert module.lr_scales["encoder."] == 0.5
+    assert module.lr_scales["embedding."] == pytest.approx(1 / 2.6 ** 2)
+    fresh, _ = classifier()  # control: a classifier not fine-tuned saves none
+    fresh.to_disk(tmp_path / "q")
+    assert get_module(spacy.load(tmp_path / "q").get_pipe("textcat").model).lr_scales == {
+        "ngrams.": 10.0}
+
+
 def test_the_chained_callback_runs_after(pretrained):
     seen = []
     nlp, _ = classifier()
@@ -88,10 +102,17 @@ def test_different_sizes_are_an_error_naming_them(pretrained):
         init_encoder(path=str(pretrained[0]))(nlp)
 
 
-def test_a_path_without_a_bidirectional_model_is_an_error(tmp_path):
+def test_a_path_without_a_bidirectional_model_is_an_error(tmp_path, pretrained):
     nlp, _ = classifier()
     with pytest.raises(ModelFileError, match="not a saved pipeline"):
         init_encoder(path=str(tmp_path))(nlp)
+    (tmp_path / "run").mkdir()  # lexiloom pretrain's OUT: config.cfg beside model-best/
+    (tmp_path / "run" / "config.cfg").write_text("[nlp]\n")
+    import shutil
+
+    shutil.copytree(pretrained[0], tmp_path / "run" / "model-best")
+    with pytest.raises(ModelFileError, match="did you mean .*model-best"):
+        init_encoder(path=str(tmp_path / "run"))(nlp)
     spacy.blank("en").to_disk(tmp_path / "empty")
     with pytest.raises(ModelFileError, match="no bidirectional language model"):
         init_encoder(path=str(tmp_path / "empty"))(nlp)
@@ -131,6 +152,20 @@ def test_an_encoder_rate_of_zero_holds_it_still(pretrained):
 def test_bad_rates_are_errors(settings):
     with pytest.raises(SettingsError, match="must be a number"):
         init_encoder(path="x", **settings)
+
+
+def test_block_defaults_count_as_the_sizes_they_stand_for(tmp_path):
+    from lexiloom.spacy.init_encoder import pretrained_blocks
+
+    nlp = spacy.blank("en")  # the encoder's and embedder's sizes left to their defaults
+    nlp.add_pipe("lexiloom_generator", name="bilm", config={
+        "objective": "bidirectional", "embedder": {"name": "trainable"},
+        "encoder": {"name": "gru", "bidirectional": True}})
+    nlp.get_pipe("bilm").initialize(texts=LM_TEXTS)
+    nlp.to_disk(tmp_path / "lm")
+    embedder, encoder = pretrained_blocks(tmp_path / "lm")
+    assert embedder == {"name": "trainable", "dim": 100}
+    assert encoder == {"name": "gru", "hidden_size": 128, "num_layers": 1, "bidirectional": True}
 
 
 def test_bad_stage_length_is_an_error():

@@ -22,6 +22,8 @@ from lexiloom.training.pretrain import DEFAULT_SECONDS, pretrain
               help="Wall-clock budget; the step count is fitted to it on this machine.")
 @click.option("--epochs", type=int, help="Passes over the text instead of the time budget.")
 @click.option("--max-steps", type=int, help="Stop after step N instead of the time budget.")
+@click.option("--eval-every", type=int,
+              help="Score the dev text and checkpoint every N steps (default: 6 times).")
 @click.option("--dim", type=int, help="Embedding size (default 128).")
 @click.option("--hidden-size", type=int, help="BiGRU units per direction (default 128).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
@@ -30,7 +32,8 @@ from lexiloom.training.pretrain import DEFAULT_SECONDS, pretrain
 @click.option("--quiet", is_flag=True, help="No progress output on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 def command(train_path: str | None, dev_path: str | None, out_dir: str,
-            max_seconds: float, epochs: int | None, max_steps: int | None, dim: int | None,
+            max_seconds: float, epochs: int | None, max_steps: int | None,
+            eval_every: int | None, dim: int | None,
             hidden_size: int | None, seed: int, threads: int | None, resume: bool,
             quiet: bool, as_json: bool) -> None:
     """Pretrain an embedding and BiGRU as a bidirectional language model on raw text.
@@ -45,7 +48,8 @@ def command(train_path: str | None, dev_path: str | None, out_dir: str,
         --init-encoder lm/model-best --out clf/
     """
     result = pretrain(train_path or "", dev_path or "", out_dir, max_seconds=max_seconds,
-                      seed=seed, threads=threads, epochs=epochs, max_steps=max_steps, dim=dim,
+                      seed=seed, threads=threads, epochs=epochs, max_steps=max_steps,
+                      eval_every=eval_every, dim=dim,
                       hidden_size=hidden_size, resume=resume, progress=not quiet)
     if as_json:
         click.echo(json.dumps({

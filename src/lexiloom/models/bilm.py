@@ -51,6 +51,12 @@ class BidirectionalLM(nn.Module):
         if not getattr(encoder, "bidirectional", False) or getattr(encoder, "causal", True):
             raise SettingsError("objective 'bidirectional' needs a bidirectional encoder; set the "
                                 "encoder's bidirectional=true")
+        if int(getattr(encoder, "num_layers", 1)) != 1:
+            # a second bidirectional layer's forward half reads the first layer's backward
+            # outputs, which have seen the very token it must predict
+            raise SettingsError("objective 'bidirectional' needs a one-layer encoder (in a "
+                                "stacked bidirectional encoder each half sees the words the other "
+                                "half predicts); set the encoder's num_layers=1")
         if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) \
                 or not 0 <= dropout < 1:
             raise SettingsError(f"language model setting 'dropout' must be a number in [0, 1), "
@@ -111,7 +117,8 @@ class BidirectionalLM(nn.Module):
                       chunk_size: int = 256,
                       ignore_ids: Sequence[int] = ()) -> LanguageModelScore:
         """Cross-entropy (nats per prediction, both directions) and perplexity on ``streams``
-        of ids, each read in windows of ``chunk_size`` (no state crosses a window)."""
+        of ids, each read in windows of ``chunk_size`` + 1 tokens that overlap by one (no state
+        crosses a window; every neighbouring pair is scored once each way)."""
         from lexiloom.models.perplexity import LanguageModelScore, perplexity
 
         total, count = 0.0, 0
@@ -121,12 +128,15 @@ class BidirectionalLM(nn.Module):
         try:
             with torch.no_grad():
                 for stream in streams:
-                    ids = torch.as_tensor(stream).to(torch.long).reshape(-1)
+                    ids = torch.as_tensor(stream).to(torch.long)
+                    if ids.dim() != 1:
+                        raise SettingsError("each stream must be a flat sequence of token ids")
                     if len(ids) and (int(ids.min()) < 0 or int(ids.max()) >= self.vocab_size):
                         raise SettingsError(f"token ids must lie in [0, {self.vocab_size}) (the "
                                             "model's vocabulary); encode the text with its vocab")
-                    for start in range(0, len(ids), chunk_size):
-                        window = ids[start:start + chunk_size][None].to(device)
+                    # windows overlap by one token, so every neighbouring pair is scored once
+                    for start in range(0, max(len(ids) - 1, 1), chunk_size):
+                        window = ids[start:start + chunk_size + 1][None].to(device)
                         nll, n = self.nll(window, torch.tensor([window.shape[1]]), ignore_ids)
                         total += float(nll)
                         count += n

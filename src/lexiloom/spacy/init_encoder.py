@@ -53,15 +53,26 @@ GRADUAL_UNFREEZING = "lexiloom.gradual_unfreezing.v1"
 SHAPE_SETTINGS = ("name", "hidden_size", "num_layers", "bidirectional")
 """The encoder settings that decide its weights' shapes (and so must match to copy them)."""
 
+TEXTCAT_MODEL = "lexiloom_textcat"
+"""The thinc model name of a lexiloom text classifier (the callbacks' targets)."""
+
 ENCODER_LR_SCALE = 1 / 2.6
 EMBEDDING_LR_SCALE = 1 / 2.6 ** 2
 
 
 def pretrained_blocks(path: str | Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The embedder and encoder blocks of the bidirectional language model saved at ``path``
-    (a pipeline directory from ``lexiloom pretrain``, e.g. ``OUT/model-best``)."""
+    """The embedder (``name``, ``dim``) and encoder (:data:`SHAPE_SETTINGS`) sizes of the
+    bidirectional language model saved at ``path`` (a pipeline directory from ``lexiloom
+    pretrain``, e.g. ``OUT/model-best``), defaults filled in."""
     module, _ = load_pretrained(path)
-    return dict(module.settings["embedder"]), dict(module.settings["encoder"])
+    return _shapes(module.settings["embedder"], module.settings["encoder"])
+
+
+def _shapes(embedder: dict[str, Any], encoder: dict[str, Any]
+            ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The shape-deciding settings of an embedder and an encoder block, defaults filled in."""
+    return ({"name": embedder.get("name"), "dim": _setting("embedder", embedder, "dim")},
+            {key: _setting("encoder", encoder, key) for key in SHAPE_SETTINGS})
 
 
 def load_pretrained(path: str | Path) -> tuple[Any, Any]:
@@ -72,10 +83,16 @@ def load_pretrained(path: str | Path) -> tuple[Any, Any]:
     from lexiloom.spacy.components.generator import TextGenerator
 
     where = Path(path)
-    if not (where / "config.cfg").is_file():
-        raise ModelFileError(f"{where}: not a saved pipeline (no config.cfg); give the "
-                             "model-best directory that lexiloom pretrain wrote")
-    nlp = spacy.load(where)
+    if not (where / "config.cfg").is_file() or not (where / "meta.json").is_file():
+        hint = (f" (did you mean {where / 'model-best'}?)"
+                if (where / "model-best" / "meta.json").is_file() else "")
+        raise ModelFileError(f"{where}: not a saved pipeline{hint}; give the model-best "
+                             "directory that lexiloom pretrain wrote")
+    try:
+        nlp = spacy.load(where)
+    except (OSError, ValueError, KeyError) as err:  # spaCy's own load errors
+        raise ModelFileError(f"{where}: cannot load this pipeline ({err}); give the model-best "
+                             "directory that lexiloom pretrain wrote") from None
     for _, component in nlp.pipeline:
         module = getattr(component, "module", None)
         if isinstance(component, TextGenerator) and getattr(module, "bidirectional", False):
@@ -101,6 +118,11 @@ def transfer(model: Any, lm: Any, lm_vocab: Any, *, encoder_lr_scale: float,
                             "([initialize.after_init]), on an initialized classifier")
     spec = old.lexiloom_spec
     _check_shapes(spec, lm)
+    if old.lexiloom_vocab.form != lm_vocab.form:
+        raise SettingsError(f"lexiloom.init_encoder.v1: the classifier reads "
+                            f"{spec['vocab']['attr']!r} tokens but the language model's words "
+                            f"are {lm_vocab.form!r} forms; set the classifier's vocab "
+                            'attr = "norm"')
     vocab = old.lexiloom_vocab.extended(lm_vocab, max_size=spec["vocab"]["max_size"])
     module = torch_module.build_module(seeded_spec(spec), vocab, old.lexiloom_n_labels)
     module.lexiloom_spec = spec
@@ -124,31 +146,31 @@ def transfer(model: Any, lm: Any, lm_vocab: Any, *, encoder_lr_scale: float,
 
 
 def _check_shapes(spec: dict[str, Any], lm: Any) -> None:
-    embedder, encoder = spec["embedder"], spec["encoder"]
-    pretrained = lm.settings["encoder"]
     from lexiloom.spacy.architectures import INCLUDE_STATIC
 
     if spec.get(INCLUDE_STATIC):
         raise SettingsError("lexiloom.init_encoder.v1: this classifier also reads static "
                             "vectors, so its encoder's input differs from the pretrained one; "
                             "remove include_static_vectors (or --vectors)")
-    differ = [f"{key} {encoder.get(key)!r} (pretrained {pretrained.get(key)!r})"
-              for key in SHAPE_SETTINGS if _setting(encoder, key) != _setting(pretrained, key)]
-    if embedder.get("dim") != lm.settings["embedder"].get("dim"):
-        differ.append(f"embedder dim {embedder.get('dim')!r} (pretrained "
-                      f"{lm.settings['embedder'].get('dim')!r})")
+    embedder, encoder = _shapes(spec["embedder"], spec["encoder"])
+    lm_embedder, pretrained = _shapes(lm.settings["embedder"], lm.settings["encoder"])
+    differ = [f"{key} {encoder[key]!r} (pretrained {pretrained[key]!r})"
+              for key in SHAPE_SETTINGS if encoder[key] != pretrained[key]]
+    if embedder["dim"] != lm_embedder["dim"]:
+        differ.append(f"embedder dim {embedder['dim']!r} (pretrained {lm_embedder['dim']!r})")
     if differ:
         raise SettingsError("lexiloom.init_encoder.v1: the classifier's blocks differ from the "
                             f"pretrained model's: {'; '.join(differ)}; use the pretrained "
                             "settings (lexiloom train --init-encoder sets them)")
 
 
-def _setting(block: dict[str, Any], key: str) -> Any:
+def _setting(kind: str, block: dict[str, Any], key: str) -> Any:
+    """``block[key]``, else the registered ``kind``'s default for it."""
     if key in block or key == "name":
         return block.get(key)
     from lexiloom.models.assembly import spec_parts
 
-    entry, _ = spec_parts("encoder", block)
+    entry, _ = spec_parts(kind, block)
     return entry.defaults.get(key)
 
 
@@ -161,7 +183,7 @@ def _classifiers(nlp: Language, component: str | None) -> list[tuple[str, Any]]:
         if component is not None and name != component:
             continue
         if model is not None and hasattr(model, "walk") and any(
-                "lexiloom_spec" in n.attrs for n in model.walk()) and get_module(model) is not None:
+                n.name == TEXTCAT_MODEL for n in model.walk()) and get_module(model) is not None:
             found.append((name, model))
     if not found:
         where = f"component {component!r}" if component else "the pipeline"

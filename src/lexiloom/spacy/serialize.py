@@ -54,6 +54,8 @@ def serialize_model(module: torch.nn.Module | None) -> bytes:
         "embedding": embedding_shape(module),
         "frozen": sorted(n for n, p in module.named_parameters() if not p.requires_grad),
     }
+    if getattr(module, "base_lr_scales", None):  # fine-tuning's rates: a resumed run keeps them
+        message["lr_scales"] = dict(module.base_lr_scales)
     scheme = getattr(module, "lexiloom_quantized", None)
     if scheme is not None:
         from lexiloom.models.quantize import SCHEME, quantize_state
@@ -113,6 +115,8 @@ def deserialize_model(module: Any, data: bytes, device: torch.device) -> torch.n
         parameter.requires_grad_(name not in frozen)
     if quantized is not None:
         rebuilt.lexiloom_quantized = quantized["scheme"]
+    if message.get("lr_scales") and hasattr(rebuilt, "base_lr_scales"):
+        rebuilt.base_lr_scales = {str(k): float(v) for k, v in message["lr_scales"].items()}
     return rebuilt.to(device)
 
 

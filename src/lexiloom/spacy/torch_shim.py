@@ -44,17 +44,22 @@ class InPlaceUpdateShim(PyTorchShim):
         array instead (an optimizer that does not work in place), its values are copied into
         the parameter. An optimizer with a ``global_grad_clip`` (``lexiloom.Adam.v1``) first
         scales the module's gradients to at most that norm, taken over all of them."""
+        scales = dict(getattr(self._model, "lr_scales", None) or {})
+
+        def scale_of(name: str) -> float:
+            return next((v for prefix, v in scales.items() if name.startswith(prefix)), 1.0)
+
         bound = global_grad_clip(optimizer)
         if bound and not self._grad_scaler.found_inf:
             import torch
 
-            torch.nn.utils.clip_grad_norm_(
-                [p for p in self._model.parameters() if p.grad is not None], bound)
-        scales = dict(getattr(self._model, "lr_scales", None) or {})
+            torch.nn.utils.clip_grad_norm_(  # over what is updated: not a frozen part's
+                [p for n, p in self._model.named_parameters()
+                 if p.grad is not None and scale_of(n)], bound)
         for name, param in self._model.named_parameters():
             if param.grad is None:
                 continue
-            scale = next((v for prefix, v in scales.items() if name.startswith(prefix)), 1.0)
+            scale = scale_of(name)
             if scale and not self._grad_scaler.found_inf:  # skip a frozen part, an overflow
                 weights = torch2xp(param.data)
                 extra = {} if scale == 1.0 else {"lr_scale": scale}  # any optimizer callable

@@ -14,7 +14,6 @@ from lexiloom.errors import SettingsError
 from lexiloom.spacy.init_encoder import (
     GRADUAL_UNFREEZING,
     INIT_ENCODER,
-    SHAPE_SETTINGS,
     pretrained_blocks,
 )
 from lexiloom.training.config import TrainConfig
@@ -24,8 +23,8 @@ FINE_TUNING_EPOCHS = 8
 """The longest default fine-tuning run: two epochs of gradual unfreezing, then six of the whole
 model (ULMFiT fine-tunes for a few epochs; early stopping usually ends it sooner)."""
 MIN_SLANTED_STEPS = 20
-"""The shortest run given a slanted-triangular schedule (thinc's divides by its warm-up steps,
-a tenth of the run, which must not round to 0)."""
+"""The shortest run (in updates) given a slanted-triangular schedule: thinc's divides by its
+warm-up steps, a tenth of the run, which must not round to 0."""
 
 
 def with_pretrained_blocks(cfg: TrainConfig) -> tuple[TrainConfig, list[str]]:
@@ -33,8 +32,7 @@ def with_pretrained_blocks(cfg: TrainConfig) -> tuple[TrainConfig, list[str]]:
     settings, such as dropout, stay the user's or the plan's); a SettingsError when the user
     gave a size that differs."""
     embedder, encoder = pretrained_blocks(cfg.init_encoder)
-    wanted = {"embedder": {"name": embedder["name"], "dim": embedder["dim"]},
-              "encoder": {k: encoder[k] for k in SHAPE_SETTINGS if k in encoder}}
+    wanted = {"embedder": embedder, "encoder": encoder}
     blocks = {}
     for kind, sizes in wanted.items():
         given = dict(getattr(cfg, kind) or {})
@@ -62,9 +60,9 @@ def configure(spacy_config: Any, cfg: TrainConfig, texts: int, *,
                                 "path": str(Path(cfg.init_encoder).resolve()),
                                 **({"then": then} if then else {})}
     training = spacy_config.setdefault("training", {})
-    batch = int(cfg.batch_size or (training.get("batcher") or {}).get("size") or 32)
+    batch, note = _batch_size(cfg, training)
     epoch = max(1, -(-texts // batch))
-    lines = []
+    lines = [note] if note else []
     if training.get("before_update"):
         lines.append("gradual unfreezing left out: the config has its own before_update")
     else:
@@ -78,14 +76,37 @@ def configure(spacy_config: Any, cfg: TrainConfig, texts: int, *,
                      f"{training['max_steps']}")
     optimizer = training.setdefault("optimizer", {})
     rate = cfg.lr if cfg.lr is not None else _peak(optimizer.get("learn_rate", 0.001))
-    if int(training.get("max_steps") or 0) < MIN_SLANTED_STEPS:
+    limits = ([cfg.epochs * epoch] if cfg.epochs else []) + (
+        [int(training["max_steps"]) + 1] if training.get("max_steps") else [])
+    updates = min(limits, default=0)  # spaCy's loop makes max_steps + 1 updates
+    if updates < MIN_SLANTED_STEPS:
         lines.append("slanted-triangular learning rate left out: it needs a run of at least "
-                     f"{MIN_SLANTED_STEPS} steps (max_steps)")
+                     f"{MIN_SLANTED_STEPS} updates (max_steps or epochs)")
         return lines
     optimizer["learn_rate"] = {"@schedules": SLANTED_TRIANGULAR, "max_rate": rate,
-                               "num_steps": "${training.max_steps}"}
-    lines.append(f"slanted-triangular learning rate up to {rate:g} over max_steps")
+                               "num_steps": slanted_steps(updates)}
+    lines.append(f"slanted-triangular learning rate up to {rate:g} over {updates:,} updates")
     return lines
+
+
+def slanted_steps(updates: int) -> int:
+    """The ``num_steps`` of thinc's ``slanted_triangular.v1`` that lasts ``updates`` updates
+    without going negative: it rises for ``int(num_steps / 10)`` steps and falls for nine times
+    that, after which it is below zero, so ``num_steps`` is ``updates`` rounded up to tens."""
+    return 10 * -(-updates // 10)
+
+
+def _batch_size(cfg: TrainConfig, training: dict[str, Any]) -> tuple[int, str]:
+    """Texts per update (for the length of an unfreezing stage), and a note when it is a
+    guess."""
+    if cfg.batch_size:
+        return int(cfg.batch_size), ""
+    batcher = training.get("batcher") or {}
+    size = batcher.get("size")
+    if batcher.get("@batchers") == "spacy.batch_by_sequence.v1" and isinstance(size, int):
+        return size, ""
+    return 32, ("unfreezing stages assume 32 texts per update (the config's batcher does not "
+                "say; pass --batch-size)")
 
 
 def _peak(rate: Any) -> float:
@@ -98,4 +119,4 @@ def _peak(rate: Any) -> float:
     return float(rate)
 
 
-__all__ = ["configure", "with_pretrained_blocks"]
+__all__ = ["configure", "slanted_steps", "with_pretrained_blocks"]

@@ -32,7 +32,8 @@ dev text the size of WikiText-2's: 17 s each at 128 units on one thread)."""
 def pretrain(train: str, dev: str, out_dir: str | os.PathLike[str], *,
              max_seconds: float | None = DEFAULT_SECONDS, seed: int = 0,
              threads: int | None = None, epochs: int | None = None,
-             max_steps: int | None = None, dim: int | None = None,
+             max_steps: int | None = None, eval_every: int | None = None,
+             dim: int | None = None,
              hidden_size: int | None = None, resume: bool = False,
              progress: bool = True) -> TrainResult:
     """Pretrain a bidirectional language model on the text files ``train`` (``dev`` for
@@ -48,6 +49,7 @@ def pretrain(train: str, dev: str, out_dir: str | os.PathLike[str], *,
         config = TrainConfig(
             train=train, dev=dev, task="generate", spacy_config=str(PRETRAIN_CONFIG),
             seed=seed, threads=threads, epochs=epochs, max_steps=max_steps,
+            eval_every=eval_every,
             max_seconds=max_seconds,
             embedder=None if dim is None else {"name": "trainable", "dim": dim},
             encoder=None if hidden_size is None else {"name": "gru", "hidden_size": hidden_size},

@@ -84,7 +84,8 @@ class GeneratorSampling:
 
         module, vocab = self._ready()
         streams = (vocab.encode(self.tokenizer.tokenize(t), bos=True, eos=True) for t in texts)
-        return evaluate_language_model(module, streams, chunk_size=chunk_size)
+        return evaluate_language_model(module, streams, chunk_size=chunk_size,
+                                       ignore_ids=(vocab.bos_id,))
 
     def evaluate_file(self, path: str | PathLike[str], *, encoding: str = "utf-8",
                       chunk_size: int = 256, format: str = "text", field: str = "text") -> Any:
