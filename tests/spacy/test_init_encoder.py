@@ -111,7 +111,7 @@ def test_a_path_without_a_bidirectional_model_is_an_error(tmp_path, pretrained):
     import shutil
 
     shutil.copytree(pretrained[0], tmp_path / "run" / "model-best")
-    with pytest.raises(ModelFileError, match="did you mean .*model-best"):
+    with pytest.raises(ModelFileError, match=r"did you mean .*model-best"):
         init_encoder(path=str(tmp_path / "run"))(nlp)
     spacy.blank("en").to_disk(tmp_path / "empty")
     with pytest.raises(ModelFileError, match="no bidirectional language model"):
