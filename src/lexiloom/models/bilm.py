@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch import nn
 
-from lexiloom.errors import CorpusError, SettingsError
+from lexiloom.errors import SettingsError
 from lexiloom.models.assembly import build_input
 
 if TYPE_CHECKING:
@@ -119,34 +119,19 @@ class BidirectionalLM(nn.Module):
         """Cross-entropy (nats per prediction, both directions) and perplexity on ``streams``
         of ids, each read in windows of ``chunk_size`` + 1 tokens that overlap by one (no state
         crosses a window; every neighbouring pair is scored once each way)."""
-        from lexiloom.models.perplexity import LanguageModelScore, perplexity
+        from lexiloom.models.perplexity import checked_streams, evaluating, score_of
 
         total, count = 0.0, 0
         device = next(self.parameters()).device
-        was_training = self.training
-        self.eval()
-        try:
-            with torch.no_grad():
-                for stream in streams:
-                    ids = torch.as_tensor(stream).to(torch.long)
-                    if ids.dim() != 1:
-                        raise SettingsError("each stream must be a flat sequence of token ids")
-                    if len(ids) and (int(ids.min()) < 0 or int(ids.max()) >= self.vocab_size):
-                        raise SettingsError(f"token ids must lie in [0, {self.vocab_size}) (the "
-                                            "model's vocabulary); encode the text with its vocab")
-                    # windows overlap by one token, so every neighbouring pair is scored once
-                    for start in range(0, max(len(ids) - 1, 1), chunk_size):
-                        window = ids[start:start + chunk_size + 1][None].to(device)
-                        nll, n = self.nll(window, torch.tensor([window.shape[1]]), ignore_ids)
-                        total += float(nll)
-                        count += n
-        finally:
-            self.train(was_training)
-        if count == 0:
-            raise CorpusError("no tokens to evaluate: the held-out text needs at least two tokens "
-                              "in one stream; give a longer text")
-        cross_entropy = total / count
-        return LanguageModelScore(cross_entropy, perplexity(cross_entropy), count)
+        with evaluating(self):
+            for ids in checked_streams(streams, self.vocab_size):
+                # windows overlap by one token, so every neighbouring pair is scored once
+                for start in range(0, max(len(ids) - 1, 1), chunk_size):
+                    window = ids[start:start + chunk_size + 1][None].to(device)
+                    nll, n = self.nll(window, torch.tensor([window.shape[1]]), ignore_ids)
+                    total += float(nll)
+                    count += n
+        return score_of(total, count)
 
 
 def build_bidirectional_lm(vocab: Vocab, *, embedder: Mapping[str, Any],

@@ -12,8 +12,9 @@ first is predicted from all the ids before it in its stream. Perplexity is
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -74,34 +75,55 @@ def evaluate_language_model(model: LanguageModel, streams: Iterable[Sequence[int
     total, count = 0.0, 0
     ignored = torch.as_tensor(list(ignore_ids), dtype=torch.long)
     device = next(model.parameters()).device
+    with evaluating(model):
+        for ids in checked_streams(streams, model.vocab_size):
+            state = None
+            for start in range(0, len(ids) - 1, chunk_size):
+                inputs = ids[start:start + chunk_size]
+                targets = ids[start + 1:start + 1 + len(inputs)]
+                inputs = inputs[:len(targets)]
+                logits, state = model(inputs[None].to(device), torch.tensor([len(inputs)]),
+                                      state)
+                keep = ~torch.isin(targets, ignored) if len(ignored) else None
+                losses = torch.nn.functional.cross_entropy(
+                    logits[0].float(), targets.to(device), reduction="none")
+                if keep is not None:
+                    losses = losses[keep.to(device)]
+                total += float(losses.sum())
+                count += len(losses)
+    return score_of(total, count)
+
+
+@contextlib.contextmanager
+def evaluating(model: torch.nn.Module) -> Iterator[None]:
+    """``model`` in evaluation mode without gradients for the block, its mode restored after."""
     was_training = model.training
     model.eval()
     try:
         with torch.no_grad():
-            for stream in streams:
-                ids = (stream.to(torch.long) if isinstance(stream, torch.Tensor)
-                       else torch.as_tensor(list(stream), dtype=torch.long))
-                if ids.dim() != 1:
-                    raise SettingsError("each stream must be a flat sequence of token ids")
-                if len(ids) and (int(ids.min()) < 0 or int(ids.max()) >= model.vocab_size):
-                    raise SettingsError(f"token ids must lie in [0, {model.vocab_size}) (the "
-                                        "model's vocabulary); encode the text with its vocab")
-                state = None
-                for start in range(0, len(ids) - 1, chunk_size):
-                    inputs = ids[start:start + chunk_size]
-                    targets = ids[start + 1:start + 1 + len(inputs)]
-                    inputs = inputs[:len(targets)]
-                    logits, state = model(inputs[None].to(device), torch.tensor([len(inputs)]),
-                                          state)
-                    keep = ~torch.isin(targets, ignored) if len(ignored) else None
-                    losses = torch.nn.functional.cross_entropy(
-                        logits[0].float(), targets.to(device), reduction="none")
-                    if keep is not None:
-                        losses = losses[keep.to(device)]
-                    total += float(losses.sum())
-                    count += len(losses)
+            yield
     finally:
         model.train(was_training)
+
+
+def checked_streams(streams: Iterable[Sequence[int] | torch.Tensor],
+                    vocab_size: int) -> Iterator[torch.Tensor]:
+    """Each stream as a flat ``int64`` tensor; SettingsError for one that is not flat or holds
+    an id outside ``[0, vocab_size)``."""
+    for stream in streams:
+        ids = (stream.to(torch.long) if isinstance(stream, torch.Tensor)
+               else torch.as_tensor(list(stream), dtype=torch.long))
+        if ids.dim() != 1:
+            raise SettingsError("each stream must be a flat sequence of token ids")
+        if len(ids) and (int(ids.min()) < 0 or int(ids.max()) >= vocab_size):
+            raise SettingsError(f"token ids must lie in [0, {vocab_size}) (the model's "
+                                "vocabulary); encode the text with its vocab")
+        yield ids
+
+
+def score_of(total: float, count: int) -> LanguageModelScore:
+    """The score of ``count`` predictions whose negative log-likelihoods sum to ``total``;
+    CorpusError when there were none."""
     if count == 0:
         raise CorpusError("no tokens to evaluate: the held-out text needs at least two tokens "
                           "in one stream; give a longer text")
@@ -109,4 +131,5 @@ def evaluate_language_model(model: LanguageModel, streams: Iterable[Sequence[int
     return LanguageModelScore(cross_entropy, perplexity(cross_entropy), count)
 
 
-__all__ = ["LanguageModelScore", "evaluate_language_model", "perplexity"]
+__all__ = ["LanguageModelScore", "checked_streams", "evaluate_language_model", "evaluating",
+           "perplexity", "score_of"]
