@@ -139,3 +139,20 @@ def test_resume_from_a_mid_run_checkpoint_ends_where_the_run_did(lm, tmp_path):
     assert resumed["steps"] == summary["steps"]
     assert resumed["best_cross_entropy"] == pytest.approx(summary["best_cross_entropy"],
                                                            rel=1e-5)
+
+
+def test_the_seed_decides_the_weights(lm, tmp_path):
+    from safetensors.torch import load_file
+
+    folder, _ = lm
+
+    def weights(seed: int, name: str) -> dict:
+        result = run("pretrain", "--train", folder / "train.txt", "--dev", folder / "dev.txt",
+                     "--out", tmp_path / name, "--max-steps", 1, "--dim", 8, "--hidden-size", 8,
+                     "--seed", seed, "--threads", 1, "--quiet")
+        assert result.exit_code == 0, result.output
+        return load_file(tmp_path / name / "model-last" / "bilm" / "model.safetensors")
+
+    first, again, other = weights(1, "a"), weights(1, "b"), weights(2, "c")
+    assert all((first[k] == again[k]).all() for k in first)
+    assert any((first[k] != other[k]).any() for k in first)  # control

@@ -148,6 +148,26 @@ def test_an_encoder_rate_of_zero_holds_it_still(pretrained):
     assert "encoder" in _changed(nlp, examples, 99)  # control
 
 
+def test_an_embedding_rate_of_zero_holds_the_embeddings_still(pretrained):
+    nlp, examples = classifier()
+    init_encoder(path=str(pretrained[0]), embedding_lr_scale=0.0)(nlp)
+    assert "embedding" not in _changed(nlp, examples, 99)
+    nlp, examples = classifier()
+    init_encoder(path=str(pretrained[0]), embedding_lr_scale=1.0)(nlp)
+    assert "embedding" in _changed(nlp, examples, 99)  # control
+
+
+def test_component_names_the_classifier_the_callbacks_act_on(pretrained):
+    nlp, examples = classifier()
+    with pytest.raises(SettingsError, match="component 'other' has no initialized"):
+        init_encoder(path=str(pretrained[0]), component="other")(nlp)
+    init_encoder(path=str(pretrained[0]), component="textcat")(nlp)
+    assert "zebra" in get_module(nlp.get_pipe("textcat").model).lexiloom_vocab
+    with pytest.raises(SettingsError, match="component 'other' has no initialized"):
+        _changed(nlp, examples, 0, component="other")
+    assert _changed(nlp, examples, 0, component="textcat") == {"head", "ngrams"}
+
+
 @pytest.mark.parametrize("settings", [{"encoder_lr_scale": -1}, {"embedding_lr_scale": "x"}])
 def test_bad_rates_are_errors(settings):
     with pytest.raises(SettingsError, match="must be a number"):
