@@ -139,22 +139,14 @@ def test_gradual_unfreezing_trains_one_more_part_per_stage(pretrained, step, tra
     assert _changed(nlp, examples, step) == trained
 
 
-def test_an_encoder_rate_of_zero_holds_it_still(pretrained):
+@pytest.mark.parametrize("part", ["encoder", "embedding"])
+def test_a_rate_of_zero_holds_that_part_still(pretrained, part):
     nlp, examples = classifier()
-    init_encoder(path=str(pretrained[0]), encoder_lr_scale=0.0)(nlp)
-    assert "encoder" not in _changed(nlp, examples, 99)
+    init_encoder(path=str(pretrained[0]), **{f"{part}_lr_scale": 0.0})(nlp)
+    assert part not in _changed(nlp, examples, 99)
     nlp, examples = classifier()
-    init_encoder(path=str(pretrained[0]), encoder_lr_scale=1.0)(nlp)
-    assert "encoder" in _changed(nlp, examples, 99)  # control
-
-
-def test_an_embedding_rate_of_zero_holds_the_embeddings_still(pretrained):
-    nlp, examples = classifier()
-    init_encoder(path=str(pretrained[0]), embedding_lr_scale=0.0)(nlp)
-    assert "embedding" not in _changed(nlp, examples, 99)
-    nlp, examples = classifier()
-    init_encoder(path=str(pretrained[0]), embedding_lr_scale=1.0)(nlp)
-    assert "embedding" in _changed(nlp, examples, 99)  # control
+    init_encoder(path=str(pretrained[0]), **{f"{part}_lr_scale": 1.0})(nlp)
+    assert part in _changed(nlp, examples, 99)  # control
 
 
 def test_component_names_the_classifier_the_callbacks_act_on(pretrained):

@@ -102,10 +102,10 @@ def load_pretrained(path: str | Path) -> tuple[Any, Any]:
 
 
 def transfer(model: Any, lm: Any, lm_vocab: Any, *, encoder_lr_scale: float,
-             embedding_lr_scale: float) -> dict[str, int]:
+             embedding_lr_scale: float) -> None:
     """Rebuild the classifier ``model`` (a thinc model of a lexiloom text classifier, after
     ``initialize``) over its vocabulary extended with ``lm_vocab``'s words, and copy ``lm``'s
-    embedding rows (by word) and encoder weights into it. Returns counts for the log."""
+    embedding rows (by word) and encoder weights into it."""
     import torch
 
     from lexiloom.spacy import torch_module
@@ -128,11 +128,7 @@ def transfer(model: Any, lm: Any, lm_vocab: Any, *, encoder_lr_scale: float,
     module.lexiloom_spec = spec
     rows = [(vocab[w], lm_vocab[w]) for w in vocab if w in lm_vocab]
     with torch.no_grad():
-        target, source = module.embedding.weight, lm.embedding.weight
-        if target.shape[1] != source.shape[1]:
-            raise SettingsError(f"the pretrained embeddings have {source.shape[1]} dimensions, "
-                                f"the classifier's {target.shape[1]}; set the embedder's "
-                                f"dim = {source.shape[1]}")
+        target, source = module.embedding.weight, lm.embedding.weight  # dims checked above
         index = torch.tensor(rows, dtype=torch.long).reshape(-1, 2)
         target[index[:, 0]] = source[index[:, 1]].to(target.dtype)
         target[0].zero_()  # <pad>
@@ -141,8 +137,6 @@ def transfer(model: Any, lm: Any, lm_vocab: Any, *, encoder_lr_scale: float,
                              "embedding.": float(embedding_lr_scale)}
     node.attrs["lexiloom_vocab"] = vocab
     node.layers[0].shims[0] = new_shim(module)
-    return {"vocabulary": len(vocab), "added": len(vocab) - len(old.lexiloom_vocab),
-            "rows": len(rows)}
 
 
 def _check_shapes(spec: dict[str, Any], lm: Any) -> None:
