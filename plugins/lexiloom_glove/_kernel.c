@@ -33,6 +33,7 @@
 #include <Python.h>
 
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -50,14 +51,30 @@ typedef struct {
 
 /* ---- buffers ------------------------------------------------------------------------------ */
 
-static int get_buffer(PyObject *obj, Py_buffer *view, Py_ssize_t itemsize, int writable,
-                      const char *name) {
-    int flags = PyBUF_C_CONTIGUOUS | (writable ? PyBUF_WRITABLE : 0);
+/* Whether a buffer's struct-module format is one native item of a kind in ``kinds`` (numpy
+ * exports "i", "q"/"l", "d", perhaps after a byte-order character meaning native), or, for the
+ * records (kinds "T"), a struct ("T{...}", numpy's structured dtype). */
+static int format_ok(const char *format, const char *kinds) {
+    if (format == NULL) format = "B";
+    if (kinds[0] == 'T') return strncmp(format, "T{", 2) == 0;
+    if (*format == '@' || *format == '=') format++;
+#if PY_LITTLE_ENDIAN
+    else if (*format == '<') format++;
+#else
+    else if (*format == '>' || *format == '!') format++;
+#endif
+    return format[0] != '\0' && format[1] == '\0' && strchr(kinds, format[0]) != NULL;
+}
+
+static int get_buffer(PyObject *obj, Py_buffer *view, Py_ssize_t itemsize, const char *kinds,
+                      int writable, const char *name) {
+    int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0);
     if (PyObject_GetBuffer(obj, view, flags) != 0) {
         return -1;
     }
-    if (view->len % itemsize != 0 || (view->itemsize != itemsize && view->itemsize != 1)) {
-        PyErr_Format(PyExc_ValueError, "%s: expected items of %zd bytes", name, itemsize);
+    if (view->itemsize != itemsize || !format_ok(view->format, kinds)) {
+        PyErr_Format(PyExc_ValueError, "%s: expected a contiguous buffer of %zd-byte items of "
+                     "format %s", name, itemsize, kinds);
         PyBuffer_Release(view);
         return -1;
     }
@@ -70,9 +87,12 @@ static inline uint64_t hash_key(int64_t key, int shift) {
     return ((uint64_t)key * 0x9E3779B97F4A7C15ULL) >> shift;
 }
 
+/* Add ``weight`` to ``key``'s record: 1 when it took an empty slot, 0 when the key was there,
+ * -1 when the table is full (every slot probed: a wrong ``filled`` from the caller), so a bad
+ * call ends instead of spinning with the GIL released. */
 static inline int table_add(Record *table, uint64_t mask, int shift, int64_t key, double weight) {
     uint64_t slot = hash_key(key, shift) & mask;
-    for (;;) {
+    for (uint64_t probes = 0; probes <= mask; probes++) {
         Record *r = &table[slot];
         if (r->key == key) {
             r->value += weight;
@@ -85,7 +105,11 @@ static inline int table_add(Record *table, uint64_t mask, int shift, int64_t key
         }
         slot = (slot + 1) & mask;
     }
+    return -1;
 }
+
+/* sqrt(2**63): word ids below it give keys row * vocab_size + col that fit an int64. */
+#define MAX_VOCAB 3037000499LL
 
 static PyObject *kernel_count(PyObject *self, PyObject *args) {
     PyObject *table_obj, *ids_obj, *bounds_obj;
@@ -97,12 +121,12 @@ static PyObject *kernel_count(PyObject *self, PyObject *args) {
         return NULL;
     }
     Py_buffer tb, ib, bb;
-    if (get_buffer(table_obj, &tb, sizeof(Record), 1, "table") != 0) return NULL;
-    if (get_buffer(ids_obj, &ib, sizeof(int32_t), 0, "ids") != 0) {
+    if (get_buffer(table_obj, &tb, sizeof(Record), "T", 1, "table") != 0) return NULL;
+    if (get_buffer(ids_obj, &ib, sizeof(int32_t), "il", 0, "ids") != 0) {
         PyBuffer_Release(&tb);
         return NULL;
     }
-    if (get_buffer(bounds_obj, &bb, sizeof(int64_t), 0, "bounds") != 0) {
+    if (get_buffer(bounds_obj, &bb, sizeof(int64_t), "lq", 0, "bounds") != 0) {
         PyBuffer_Release(&tb);
         PyBuffer_Release(&ib);
         return NULL;
@@ -110,23 +134,34 @@ static PyObject *kernel_count(PyObject *self, PyObject *args) {
     uint64_t capacity = (uint64_t)(tb.len / (Py_ssize_t)sizeof(Record));
     int shift = 64;
     while (((uint64_t)1 << (64 - shift)) < capacity) shift--;
+    long long need = (long long)window * (symmetric ? 2 : 1);
+    const char *problem = NULL;
     if (capacity == 0 || ((uint64_t)1 << (64 - shift)) != capacity || window < 1 ||
-        vocab_size < 1 || max_fill >= (long long)capacity) {
-        PyBuffer_Release(&tb);
-        PyBuffer_Release(&ib);
-        PyBuffer_Release(&bb);
-        PyErr_SetString(PyExc_ValueError,
-                        "count: the table needs a power-of-two capacity above max_fill, "
-                        "window and vocab_size must be positive");
-        return NULL;
-    }
+        vocab_size < 1 || vocab_size > MAX_VOCAB || max_fill >= (long long)capacity)
+        problem = "count: the table needs a power-of-two capacity above max_fill, window and "
+                  "vocab_size must be positive (vocab_size below 3037000499)";
+    else if (need > max_fill || filled < 0 || filled > max_fill)
+        problem = "count: max_fill must hold one token's pairs (2 * window) and filled must be "
+                  "between 0 and max_fill";
+    else if (bb.len < (Py_ssize_t)sizeof(int64_t) || sentence < 0 || position < 0)
+        problem = "count: bounds needs at least one entry, sentence and position must not be "
+                  "negative";
     Record *table = (Record *)tb.buf;
     const int32_t *ids = (const int32_t *)ib.buf;
     const int64_t *bounds = (const int64_t *)bb.buf;
     Py_ssize_t n_ids = ib.len / (Py_ssize_t)sizeof(int32_t);
     long long n_sentences = (long long)(bb.len / (Py_ssize_t)sizeof(int64_t)) - 1;
+    for (Py_ssize_t i = 0; i < n_ids && problem == NULL; i++) {
+        if (ids[i] < 0 || ids[i] >= vocab_size) problem = "count: a word id is out of range";
+    }
+    if (problem != NULL) {
+        PyBuffer_Release(&tb);
+        PyBuffer_Release(&ib);
+        PyBuffer_Release(&bb);
+        PyErr_SetString(PyExc_ValueError, problem);
+        return NULL;
+    }
     uint64_t mask = capacity - 1;
-    long long need = (long long)window * (symmetric ? 2 : 1);
     int bad = 0;
 
     Py_BEGIN_ALLOW_THREADS
@@ -144,10 +179,20 @@ static PyObject *kernel_count(PyObject *self, PyObject *args) {
             for (long long k = j - 1; k >= lowest; k--) {
                 int64_t w1 = ids[k];
                 double weight = distance_weighting ? 1.0 / (double)(j - k) : 1.0;
-                filled += table_add(table, mask, shift, w1 * vocab_size + w2, weight);
-                if (symmetric) filled += table_add(table, mask, shift, w2 * vocab_size + w1, weight);
+                int added = table_add(table, mask, shift, w1 * vocab_size + w2, weight);
+                if (added >= 0 && symmetric) {
+                    int more = table_add(table, mask, shift, w2 * vocab_size + w1, weight);
+                    added = more < 0 ? more : added + more;
+                }
+                if (added < 0) {
+                    bad = 2;
+                    break;
+                }
+                filled += added;
             }
+            if (bad) break;
         }
+        if (bad) break;
         if (j < end) {
             position = j;
             break;
@@ -160,7 +205,8 @@ static PyObject *kernel_count(PyObject *self, PyObject *args) {
     PyBuffer_Release(&ib);
     PyBuffer_Release(&bb);
     if (bad) {
-        PyErr_SetString(PyExc_ValueError, "count: bounds do not describe slices of ids");
+        PyErr_SetString(PyExc_ValueError, bad == 1 ? "count: bounds do not describe slices of ids"
+                                                   : "count: the table is full (filled was wrong)");
         return NULL;
     }
     return Py_BuildValue("(LLL)", filled, sentence, position);
@@ -171,8 +217,8 @@ static PyObject *kernel_insert(PyObject *self, PyObject *args) {
     long long filled;
     if (!PyArg_ParseTuple(args, "OOL", &table_obj, &records_obj, &filled)) return NULL;
     Py_buffer tb, rb;
-    if (get_buffer(table_obj, &tb, sizeof(Record), 1, "table") != 0) return NULL;
-    if (get_buffer(records_obj, &rb, sizeof(Record), 0, "records") != 0) {
+    if (get_buffer(table_obj, &tb, sizeof(Record), "T", 1, "table") != 0) return NULL;
+    if (get_buffer(records_obj, &rb, sizeof(Record), "T", 0, "records") != 0) {
         PyBuffer_Release(&tb);
         return NULL;
     }
@@ -180,25 +226,35 @@ static PyObject *kernel_insert(PyObject *self, PyObject *args) {
     int shift = 64;
     while (((uint64_t)1 << (64 - shift)) < capacity) shift--;
     Py_ssize_t n = rb.len / (Py_ssize_t)sizeof(Record);
-    if (capacity == 0 || ((uint64_t)1 << (64 - shift)) != capacity ||
+    const Record *records = (const Record *)rb.buf;
+    int bad_key = 0;
+    for (Py_ssize_t i = 0; i < n && !bad_key; i++) bad_key = records[i].key < -1;
+    if (capacity == 0 || ((uint64_t)1 << (64 - shift)) != capacity || filled < 0 || bad_key ||
         (uint64_t)(filled + n) >= capacity) {
         PyBuffer_Release(&tb);
         PyBuffer_Release(&rb);
         PyErr_SetString(PyExc_ValueError,
-                        "insert: the table needs a power-of-two capacity above the records");
+                        "insert: the table needs a power-of-two capacity above the records, "
+                        "filled must not be negative and keys not below -1");
         return NULL;
     }
     Record *table = (Record *)tb.buf;
-    const Record *records = (const Record *)rb.buf;
+    int full = 0;
     Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t i = 0; i < n; i++) {
+    for (Py_ssize_t i = 0; i < n && !full; i++) {
         if (records[i].key != -1) {
-            filled += table_add(table, capacity - 1, shift, records[i].key, records[i].value);
+            int added = table_add(table, capacity - 1, shift, records[i].key, records[i].value);
+            if (added < 0) full = 1;
+            else filled += added;
         }
     }
     Py_END_ALLOW_THREADS
     PyBuffer_Release(&tb);
     PyBuffer_Release(&rb);
+    if (full) {
+        PyErr_SetString(PyExc_ValueError, "insert: the table is full (filled was wrong)");
+        return NULL;
+    }
     return PyLong_FromLongLong(filled);
 }
 
@@ -234,7 +290,7 @@ static PyObject *kernel_drain(PyObject *self, PyObject *args) {
     long long filled;
     if (!PyArg_ParseTuple(args, "OL", &table_obj, &filled)) return NULL;
     Py_buffer tb;
-    if (get_buffer(table_obj, &tb, sizeof(Record), 1, "table") != 0) return NULL;
+    if (get_buffer(table_obj, &tb, sizeof(Record), "T", 1, "table") != 0) return NULL;
     Record *table = (Record *)tb.buf;
     Py_ssize_t capacity = tb.len / (Py_ssize_t)sizeof(Record);
     Py_ssize_t n = 0;
@@ -275,12 +331,12 @@ static PyObject *kernel_shuffle(PyObject *self, PyObject *args) {
     unsigned long long seed;
     if (!PyArg_ParseTuple(args, "OOOK", &rows_obj, &cols_obj, &values_obj, &seed)) return NULL;
     Py_buffer rb, cb, vb;
-    if (get_buffer(rows_obj, &rb, sizeof(int32_t), 1, "rows") != 0) return NULL;
-    if (get_buffer(cols_obj, &cb, sizeof(int32_t), 1, "cols") != 0) {
+    if (get_buffer(rows_obj, &rb, sizeof(int32_t), "il", 1, "rows") != 0) return NULL;
+    if (get_buffer(cols_obj, &cb, sizeof(int32_t), "il", 1, "cols") != 0) {
         PyBuffer_Release(&rb);
         return NULL;
     }
-    if (get_buffer(values_obj, &vb, sizeof(double), 1, "values") != 0) {
+    if (get_buffer(values_obj, &vb, sizeof(double), "d", 1, "values") != 0) {
         PyBuffer_Release(&rb);
         PyBuffer_Release(&cb);
         return NULL;
@@ -333,7 +389,7 @@ typedef struct {
  * (sqrt and division two at a time) where available; on x86-64 with GCC an AVX2 clone is picked at
  * load time when the CPU has it. */
 #if defined(__GNUC__) && !defined(__clang__)
-#if defined(__x86_64__) && defined(__linux__)
+#if defined(__x86_64__) && defined(__linux__) && defined(__GLIBC__)
 #define KERNEL_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define KERNEL_CLONES
@@ -426,6 +482,8 @@ static void *train_part(void *arg) {
     return NULL;
 }
 
+#define MAX_WORKERS 1024
+
 static PyObject *kernel_train_epoch(PyObject *self, PyObject *args) {
     PyObject *rows_obj, *cols_obj, *values_obj, *w_obj, *g_obj;
     long long vocab_size;
@@ -440,9 +498,10 @@ static PyObject *kernel_train_epoch(PyObject *self, PyObject *args) {
     const Py_ssize_t sizes[5] = {sizeof(int32_t), sizeof(int32_t), sizeof(double), sizeof(double),
                                  sizeof(double)};
     const char *names[5] = {"rows", "cols", "values", "W", "gradsq"};
+    const char *kinds[5] = {"il", "il", "d", "d", "d"};
     int got = 0;
     for (; got < 5; got++) {
-        if (get_buffer(objs[got], &views[got], sizes[got], got >= 3, names[got]) != 0) break;
+        if (get_buffer(objs[got], &views[got], sizes[got], kinds[got], got >= 3, names[got]) != 0) break;
     }
     PyObject *result = NULL;
     Job *jobs = NULL;
@@ -450,7 +509,13 @@ static PyObject *kernel_train_epoch(PyObject *self, PyObject *args) {
     double *scratch = NULL;
     if (got < 5) goto done;
     Py_ssize_t n = views[0].len / (Py_ssize_t)sizeof(int32_t);
-    Py_ssize_t params = 2 * (Py_ssize_t)vocab_size * (dim + 1);
+    if (dim < 1 || dim >= INT_MAX || vocab_size < 1 || workers < 1 || workers > MAX_WORKERS ||
+        vocab_size > PY_SSIZE_T_MAX / 2 / ((Py_ssize_t)dim + 1) / (Py_ssize_t)sizeof(double)) {
+        PyErr_SetString(PyExc_ValueError, "train_epoch: dim, vocab_size and workers must be "
+                        "positive (workers at most 1024) and the weights must fit in memory");
+        goto done;
+    }
+    Py_ssize_t params = 2 * (Py_ssize_t)vocab_size * ((Py_ssize_t)dim + 1);
     if (views[1].len / (Py_ssize_t)sizeof(int32_t) != n ||
         views[2].len / (Py_ssize_t)sizeof(double) != n ||
         views[3].len / (Py_ssize_t)sizeof(double) != params ||

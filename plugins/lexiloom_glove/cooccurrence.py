@@ -28,6 +28,7 @@ import numpy as np
 from lexiloom.errors import CorpusError
 from lexiloom.kernels import Kernel
 from lexiloom_glove import fallback
+from lexiloom_glove.inputs import check_sentences, check_table
 
 RECORD = np.dtype([("key", "<i8"), ("value", "<f8")])
 """One co-occurrence record as the kernel's table and the shard files store it (16 bytes)."""
@@ -211,6 +212,7 @@ class _Counter:
     # -- accumulating --------------------------------------------------------------------------
     def add(self, ids: np.ndarray, bounds: np.ndarray) -> None:
         """Count the sentences ``ids[bounds[s]:bounds[s + 1]]``."""
+        ids, bounds = check_sentences(ids, bounds, self.vocab_size)
         self.tokens += len(ids)
         if self.kernel is not None:
             self._add_kernel(ids, bounds)
@@ -221,6 +223,8 @@ class _Counter:
         sentence, position = 0, 0
         n_sentences = len(bounds) - 1
         while sentence < n_sentences:
+            check_table(self.table, RECORD, self.filled, self.max_fill, self.window,
+                        self.symmetric)
             filled, sentence, position = self.kernel.count(  # type: ignore[union-attr]
                 self.table, ids, bounds, self.vocab_size, self.window, self.symmetric,
                 self.distance_weighting, self.max_fill, self.filled, sentence, position)

@@ -38,19 +38,33 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from lexiloom.errors import CorpusError, SettingsError
 from lexiloom.threads import resolve_threads
 from lexiloom_glove import cooccurrence as counting
 from lexiloom_glove import training
 from lexiloom_glove.progress import Progress
 from lexiloom_glove.settings import DEFAULTS
-from lexiloom_glove.vocabulary import count_vocabulary
+from lexiloom_glove.vocabulary import Vocabulary, count_vocabulary
 
 if TYPE_CHECKING:
     import torch
 
     from lexiloom.vectors import KeyedVectors
+    from lexiloom.vectors.checkpoint import EpochCheckpoint
     from lexiloom.vocab import Vocab
+
+COUNTS = "counts"
+"""The checkpoint part holding the vocabulary and co-occurrences (saved once, when counted)."""
+
+
+def _restored_counts(state: dict[str, Any], arrays: dict[str, np.ndarray]
+                     ) -> tuple[Vocabulary, counting.Cooccurrence]:
+    vocab = Vocabulary(state["words"], arrays["counts"].tolist(), state["total_words"])
+    cooc = counting.Cooccurrence(arrays["rows"], arrays["cols"], arrays["values"], len(vocab),
+                                 tokens=state["tokens"])
+    return vocab, cooc
 
 
 
@@ -130,12 +144,15 @@ class GloVe:
         return f"GloVe(dim={self.dim}, window={self.window}, epochs={self.epochs})"
 
     def fit(self, sentences: Iterable[Sequence[str]], *, seed: int | None = None,
-            progress: bool | None = None) -> KeyedVectors:
+            progress: bool | None = None, checkpoint: EpochCheckpoint | None = None
+            ) -> KeyedVectors:
         """Learn vectors from ``sentences`` (re-iterable token lists, e.g. a ``TokenStream``).
 
         Two passes read the corpus (vocabulary, then co-occurrences); training then runs on the
         counts. ``seed`` overrides the ``seed`` setting for this call. Returns the vectors
         (W + W̃) as :class:`~lexiloom.vectors.KeyedVectors`, also kept for :meth:`build`.
+        With ``checkpoint`` the counts are saved once counted and the parameters after each
+        epoch; a run it restores skips what was done (see :mod:`lexiloom.vectors.checkpoint`).
         """
         from lexiloom.vectors import KeyedVectors
 
@@ -146,23 +163,42 @@ class GloVe:
         show = Progress(self.progress if progress is None else progress)
 
         started = time.perf_counter()
-        show.start("vocabulary")
-        vocab = count_vocabulary(sentences, min_count=self.min_count,
-                                 max_vocab_size=self.max_vocab_size, on_progress=show.update)
-        show.finish()
-        counted = time.perf_counter()
-
         kernel = counting.load_kernel()
-        show.start("co-occurrences")
-        cooc = counting.count_cooccurrences(
-            sentences, vocab.index, window=self.window, symmetric=self.symmetric,
-            distance_weighting=self.distance_weighting, memory_mb=self.memory_mb,
-            kernel=kernel if kernel is not None else False, on_progress=show.update)
-        show.finish()
-        if len(cooc) == 0:
-            raise CorpusError("no two vocabulary words occur within the window of each other; "
-                              "give a larger corpus or lower min_count")
+        saved = checkpoint.restore(COUNTS) if checkpoint is not None else None
+        if saved is not None:
+            vocab, cooc = _restored_counts(*saved)
+            counted = time.perf_counter()
+        else:
+            show.start("vocabulary")
+            vocab = count_vocabulary(sentences, min_count=self.min_count,
+                                     max_vocab_size=self.max_vocab_size,
+                                     on_progress=show.update)
+            show.finish()
+            counted = time.perf_counter()
+            show.start("co-occurrences")
+            cooc = counting.count_cooccurrences(
+                sentences, vocab.index, window=self.window, symmetric=self.symmetric,
+                distance_weighting=self.distance_weighting, memory_mb=self.memory_mb,
+                kernel=kernel if kernel is not None else False, on_progress=show.update)
+            show.finish()
+            if len(cooc) == 0:
+                raise CorpusError("no two vocabulary words occur within the window of each "
+                                  "other; give a larger corpus or lower min_count")
+            if checkpoint is not None:
+                checkpoint.save(
+                    {"words": vocab.words, "total_words": vocab.total_words,
+                     "tokens": cooc.tokens},
+                    {"counts": np.asarray(vocab.counts, dtype=np.int64), "rows": cooc.rows,
+                     "cols": cooc.cols, "values": cooc.values}, part=COUNTS)
         trained_from = time.perf_counter()
+        resume_from = None
+        state = checkpoint.restore() if checkpoint is not None else None
+        if state is not None:
+            resume_from = (state[0]["epoch"], state[1]["W"], state[1]["gradsq"])
+
+        def after_epoch(epoch: int, weights: np.ndarray, gradsq: np.ndarray) -> None:
+            if checkpoint is not None:
+                checkpoint.save({"epoch": epoch}, {"W": weights, "gradsq": gradsq})
 
         records = len(cooc)
         costs: list[float] = [float("nan")]
@@ -176,7 +212,7 @@ class GloVe:
         vectors = training.train(
             cooc, dim=self.dim, epochs=self.epochs, learning_rate=self.learning_rate,
             x_max=self.x_max, alpha=self.alpha, seed=seed, workers=self.workers, kernel=kernel,
-            on_epoch=on_epoch)
+            on_epoch=on_epoch, resume_from=resume_from, after_epoch=after_epoch)
         show.finish()
         finished = time.perf_counter()
         self.report = FitReport(

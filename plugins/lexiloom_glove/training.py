@@ -17,6 +17,7 @@ import numpy as np
 
 from lexiloom_glove import fallback
 from lexiloom_glove.cooccurrence import Cooccurrence
+from lexiloom_glove.inputs import check_training
 
 GRAD_CLIP = 100.0
 """Gradient clipping bound of the reference implementation (``-grad-clip``)."""
@@ -47,23 +48,34 @@ def train(
     workers: int = 1,
     kernel: ModuleType | None = None,
     on_epoch: Callable[[int, float], Any] | None = None,
+    resume_from: tuple[int, np.ndarray, np.ndarray] | None = None,
+    after_epoch: Callable[[int, np.ndarray, np.ndarray], Any] | None = None,
 ) -> np.ndarray:
     """Fit GloVe to ``cooccurrence`` and return the word vectors W + W̃ (float32, (V, dim)).
 
     ``kernel`` is the compiled module, or ``None`` for the numpy fallback (sequential, slow).
     The co-occurrence arrays are shuffled in place. ``on_epoch(epoch, cost)`` is called after
-    each epoch with the mean weighted squared error / 2 per record.
+    each epoch with the mean weighted squared error / 2 per record, then
+    ``after_epoch(epoch, W, gradsq)`` (to checkpoint them). ``resume_from`` = ``(epochs done,
+    W, gradsq)`` continues such a run: the same shuffle, then the remaining epochs.
     """
     backend: Any = kernel if kernel is not None else fallback
     vocab_size = cooccurrence.vocab_size
     rows, cols, values = cooccurrence.rows, cooccurrence.cols, cooccurrence.values
-    backend.shuffle(rows, cols, values, seed % 2**64)
     weights, gradsq = initial_parameters(vocab_size, dim, seed)
-    for epoch in range(1, epochs + 1):
+    done = 0
+    if resume_from is not None:
+        done, weights[...], gradsq[...] = resume_from
+    check_training(rows, cols, values, weights, gradsq, vocab_size, dim, int(workers),
+                   {"x_max": x_max, "alpha": alpha, "learning_rate": learning_rate})
+    backend.shuffle(rows, cols, values, seed % 2**64)
+    for epoch in range(done + 1, epochs + 1):
         cost = backend.train_epoch(rows, cols, values, weights, gradsq, vocab_size, dim,
                                    float(x_max), float(alpha), float(learning_rate), GRAD_CLIP,
                                    int(workers))
         if on_epoch is not None:
             on_epoch(epoch, cost / max(1, len(values)))
+        if after_epoch is not None:
+            after_epoch(epoch, weights, gradsq)
     vectors = weights[:vocab_size, :dim] + weights[vocab_size:, :dim]
     return vectors.astype(np.float32)

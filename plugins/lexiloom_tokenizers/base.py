@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from lexiloom.errors import SettingsError
-from lexiloom.tokens import Token, join_words
+from lexiloom.tokens import MAX_LENGTH, Token, check_text, join_words
 
 
 class BaseTokenizer:
@@ -17,6 +18,16 @@ class BaseTokenizer:
     """
 
     name = "base"
+    max_length: int | None = MAX_LENGTH
+    """The longest text taken, in characters (spaCy's ``nlp.max_length`` rule); a longer one is
+    a :class:`~lexiloom.errors.TextTooLongError` (and text that is not valid Unicode an
+    :class:`~lexiloom.errors.InvalidTextError`). Set it on an instance to raise or lift
+    (``None``) the limit; it is not a setting (not saved), as in spaCy."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "segment" in cls.__dict__:       # every text a tokenizer reads passes segment
+            cls.segment = _length_checked(cls.__dict__["segment"])  # type: ignore[method-assign]
 
     def segment(self, text: str) -> list[Token]:
         """Every token found in ``text``, nothing dropped."""
@@ -25,6 +36,13 @@ class BaseTokenizer:
     def tokenize(self, text: str) -> list[Token]:
         """The tokens a model consumes (here: every token)."""
         return self.segment(text)
+
+    def length_checked(self, texts: Iterable[str]) -> Iterator[str]:
+        """``texts``, each checked against :attr:`max_length` as it is read (for batch paths
+        that bypass :meth:`segment`)."""
+        for text in texts:
+            check_text(text, self.max_length, what=f"{self.name} tokenizer input")
+            yield text
 
     def tokenize_batch(self, texts: Iterable[str]) -> list[list[Token]]:
         """``[self.tokenize(t) for t in texts]``."""
@@ -52,6 +70,16 @@ class BaseTokenizer:
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (type(self), self.to_config()))
+
+
+def _length_checked(segment: Callable[[Any, str], list[Token]]
+                    ) -> Callable[[Any, str], list[Token]]:
+    @functools.wraps(segment)
+    def checked(self: BaseTokenizer, text: str) -> list[Token]:
+        check_text(text, self.max_length, what=f"{self.name} tokenizer input")
+        return segment(self, text)
+
+    return checked
 
 
 def _rebuild(cls: type[BaseTokenizer], config: dict[str, Any]) -> BaseTokenizer:

@@ -5,7 +5,8 @@ spaCy is imported when the first tokenizer of this kind is built, never when the
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from lexiloom.errors import SettingsError
@@ -17,6 +18,30 @@ from lexiloom_tokenizers.stop_words import StopWords, StopWordsSetting, canonica
 
 DEFAULTS: dict[str, Any] = {"lang": "en", "lowercase": False, "stop_words": None}
 DESCRIPTION = "spaCy's rule-based tokenizer for a language (spacy.blank(lang)); words only."
+
+
+LONG_RUN = 1000
+"""Characters without whitespace above which a run is cut into :data:`PIECE`-character pieces
+before spaCy sees it: spaCy's prefix and suffix rules are quadratic in a token's length (100,000
+apostrophes took minutes; found by benchmarks/fuzz.py). Such runs are not words (base64,
+minified code, long CJK passages without spaces); their pieces become tokens."""
+PIECE = 200
+_LONG_RUN = re.compile(rf"\S{{{LONG_RUN + 1},}}")
+
+
+def pieces(text: str) -> Iterator[tuple[int, str]]:
+    """``(offset, part)`` pairs covering ``text`` in order: runs of more than
+    :data:`LONG_RUN` non-space characters cut into :data:`PIECE`-character parts, the text
+    between them whole."""
+    at = 0
+    for run in _LONG_RUN.finditer(text):
+        if run.start() > at:
+            yield at, text[at:run.start()]
+        for start in range(run.start(), run.end(), PIECE):
+            yield start, text[start:min(start + PIECE, run.end())]
+        at = run.end()
+    if at < len(text):
+        yield at, text[at:]
 
 
 class SpacyTokenizer(BaseTokenizer):
@@ -44,20 +69,24 @@ class SpacyTokenizer(BaseTokenizer):
         words = resolve(self.stop_words, lang=lang, tokenizer=self.name)
         self._stops = StopWords(words)
 
-    def _tokens(self, doc: Any) -> list[Token]:
+    def _tokens(self, doc: Any, offset: int = 0) -> list[Token]:
         tokens = []
         for spacy_token in doc:
             word = spacy_token.text
             if word.isspace():
                 continue
             norm = normalize(word, lowercase=self.lowercase)
-            start = spacy_token.idx
+            start = spacy_token.idx + offset
             tokens.append(Token(word, start, start + len(word), norm, norm in self._stops))
         return tokens
 
     def segment(self, text: str) -> list[Token]:
-        """spaCy's tokens of ``text`` except whitespace, stop words flagged."""
-        return self._tokens(self._nlp.tokenizer(text))
+        """spaCy's tokens of ``text`` except whitespace, stop words flagged (runs of more than
+        :data:`LONG_RUN` characters without whitespace in :data:`PIECE`-character pieces)."""
+        if not _LONG_RUN.search(text):
+            return self._tokens(self._nlp.tokenizer(text))
+        return [token for offset, part in pieces(text)
+                for token in self._tokens(self._nlp.tokenizer(part), offset)]
 
     def tokenize(self, text: str) -> list[Token]:
         """``segment`` without stop words."""
@@ -65,6 +94,9 @@ class SpacyTokenizer(BaseTokenizer):
 
     def tokenize_batch(self, texts: Iterable[str]) -> list[list[Token]]:
         """``tokenize`` over ``texts`` through spaCy's batched tokenizer."""
+        texts = list(self.length_checked(texts))
+        if any(_LONG_RUN.search(text) for text in texts):
+            return [self.tokenize(text) for text in texts]
         return [
             [t for t in self._tokens(doc) if not t.is_stop]
             for doc in self._nlp.tokenizer.pipe(texts)

@@ -230,17 +230,32 @@ typedef struct {
     int held;
 } Buf;
 
-static int get_buf(PyObject *obj, Buf *buf, Py_ssize_t itemsize, int writable, int ndim,
-                   const char *name) {
+/* Whether a buffer's struct-module format names one native item of a kind in ``kinds`` (the
+ * itemsize is checked apart): numpy exports "f", "i", "l", "B" and so on, perhaps after a byte
+ * order character that means native. */
+static int format_ok(const char *format, const char *kinds) {
+    if (format == NULL) format = "B";
+    if (*format == '@' || *format == '=') format++;
+#if PY_LITTLE_ENDIAN
+    else if (*format == '<') format++;
+#else
+    else if (*format == '>' || *format == '!') format++;
+#endif
+    return format[0] != '\0' && format[1] == '\0' && strchr(kinds, format[0]) != NULL;
+}
+
+static int get_buf(PyObject *obj, Buf *buf, Py_ssize_t itemsize, const char *kinds,
+                   int writable, int ndim, const char *name) {
     buf->held = 0;
     if (obj == Py_None) return 0;
     int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0);
     if (PyObject_GetBuffer(obj, &buf->view, flags) < 0) return -1;
     buf->held = 1;
-    if (buf->view.itemsize != itemsize || buf->view.ndim != ndim) {
+    if (buf->view.itemsize != itemsize || buf->view.ndim != ndim ||
+        !format_ok(buf->view.format, kinds)) {
         PyErr_Format(PyExc_ValueError,
-                     "%s: expected a contiguous %d-dimensional buffer of %zd-byte items", name,
-                     ndim, itemsize);
+                     "%s: expected a contiguous %d-dimensional buffer of %zd-byte items of "
+                     "format %s", name, ndim, itemsize, kinds);
         return -1;
     }
     return 0;
@@ -269,6 +284,8 @@ static PyObject *train_job(PyObject *self, PyObject *args, PyObject *kwargs) {
                                      &cbow_mean, &alpha, &seed))
         return NULL;
     static const Py_ssize_t itemsizes[NBUF] = {4, 4, 4, 4, 4, 4, 4, 8, 4, 1};
+    /* float32 weights, int32 ids and ends, uint32 tables, int64 offsets, uint8 codes */
+    static const char *kinds[NBUF] = {"f", "f", "f", "il", "il", "IL", "IL", "lq", "IL", "B"};
     static const int writable[NBUF] = {1, 1, 1, 0, 0, 0, 0, 0, 0, 0};
     static const int ndims[NBUF] = {2, 2, 2, 1, 1, 1, 1, 1, 1, 1};
     static const char *names[NBUF] = {"syn0", "syn1neg", "syn1", "ids", "ends", "sample_ints",
@@ -276,7 +293,7 @@ static PyObject *train_job(PyObject *self, PyObject *args, PyObject *kwargs) {
     Buf bufs[NBUF];
     memset(bufs, 0, sizeof(bufs));
     for (int b = 0; b < NBUF; b++) {
-        if (get_buf(objs[b], &bufs[b], itemsizes[b], writable[b], ndims[b], names[b]) < 0) {
+        if (get_buf(objs[b], &bufs[b], itemsizes[b], kinds[b], writable[b], ndims[b], names[b]) < 0) {
             release(bufs, NBUF);
             return NULL;
         }
@@ -325,10 +342,28 @@ static PyObject *train_job(PyObject *self, PyObject *args, PyObject *kwargs) {
             return NULL;
         }
     }
-    for (Py_ssize_t p = 0; p < n_ids; p++) {
-        if (ids[p] >= vocab) {
+    if (hs) {
+        /* hs_update reads hs_points[hs_offsets[w]..hs_offsets[w + 1]) and syn1 rows of those
+         * points: the offsets must be a non-decreasing walk from 0 to len(points) == len(codes),
+         * every point a row of syn1, every code 0 or 1. */
+        const int64_t *off = bufs[HS_OFF].view.buf;
+        const uint32_t *points = bufs[HS_POINTS].view.buf;
+        const uint8_t *codes = bufs[HS_CODES].view.buf;
+        Py_ssize_t n_points = bufs[HS_POINTS].view.shape[0];
+        int bad = off[0] != 0 || off[vocab] != n_points || bufs[HS_CODES].view.shape[0] != n_points;
+        for (Py_ssize_t w = 0; w < vocab && !bad; w++) bad = off[w + 1] < off[w];
+        for (Py_ssize_t p = 0; p < n_points && !bad; p++) bad = points[p] >= vocab || codes[p] > 1;
+        if (bad) {
             release(bufs, NBUF);
-            PyErr_SetString(PyExc_ValueError, "ids must be below the vocabulary size");
+            PyErr_SetString(PyExc_ValueError, "hs_offsets must rise from 0 to len(hs_points) == "
+                            "len(hs_codes), hs_points must be rows of syn1 and hs_codes 0 or 1");
+            return NULL;
+        }
+    }
+    for (Py_ssize_t p = 0; p < n_ids; p++) {
+        if (ids[p] < -1 || ids[p] >= vocab) {
+            release(bufs, NBUF);
+            PyErr_SetString(PyExc_ValueError, "ids must be below the vocabulary size (-1: skip)");
             return NULL;
         }
     }

@@ -16,8 +16,16 @@ import numpy as np
 from lexiloom.errors import CorpusError, SettingsError
 from lexiloom.kernels import Kernel
 from lexiloom_word2vec import fallback
+from lexiloom_word2vec.inputs import check_job, check_tables
 from lexiloom_word2vec.settings import DEFAULTS, validate
-from lexiloom_word2vec.training import Job, Progress, iter_jobs, run_jobs, seeded_weights
+from lexiloom_word2vec.training import (
+    Clock,
+    Job,
+    Progress,
+    iter_jobs,
+    run_jobs,
+    seeded_weights,
+)
 from lexiloom_word2vec.vocabulary import (
     Vocabulary,
     count_vocabulary,
@@ -30,6 +38,7 @@ if TYPE_CHECKING:
     import torch
 
     from lexiloom.vectors import KeyedVectors
+    from lexiloom.vectors.checkpoint import EpochCheckpoint
     from lexiloom.vocab import Vocab
 
 
@@ -98,9 +107,14 @@ class Word2Vec:
         return {key: self.settings[key] for key in DEFAULTS}
 
     def fit(self, sentences: Iterable[Sequence[str]], *, seed: int | None = None,
-            progress: bool | None = None) -> KeyedVectors:
+            progress: bool | None = None, checkpoint: EpochCheckpoint | None = None
+            ) -> KeyedVectors:
         """Learn vectors from ``sentences`` (a re-iterable of token lists, read once per epoch
-        plus once to count) and return them as ``KeyedVectors`` (most frequent word first)."""
+        plus once to count) and return them as ``KeyedVectors`` (most frequent word first).
+
+        With ``checkpoint`` the state is saved after each epoch, and a run it restores
+        continues from its last epoch (the vocabulary is not counted again); see
+        :mod:`lexiloom.vectors.checkpoint`."""
         from lexiloom.vectors import KeyedVectors
 
         if iter(sentences) is sentences:
@@ -110,10 +124,16 @@ class Word2Vec:
         seed = s["seed"] if seed is None else seed
         show = s["progress"] if progress is None else progress
         started = time.perf_counter()
-        vocab = count_vocabulary(sentences, min_count=s["min_count"],
-                                 max_vocab_size=s["max_vocab_size"])
+        restored = checkpoint.restore() if checkpoint is not None else None
+        if restored is not None:
+            state, arrays = restored
+            vocab = Vocabulary(state["words"], arrays["counts"], state["raw_words"],
+                               state["sentences"])
+        else:
+            vocab = count_vocabulary(sentences, min_count=s["min_count"],
+                                     max_vocab_size=s["max_vocab_size"])
         counted = time.perf_counter()
-        syn0 = self._train(sentences, vocab, seed, show)
+        syn0 = self._train(sentences, vocab, seed, show, checkpoint, restored)
         finished = time.perf_counter()
         self.vocabulary = vocab
         self.stats = {"vocabulary": len(vocab), "words": vocab.raw_words * s["epochs"],
@@ -125,12 +145,21 @@ class Word2Vec:
         return self.vectors
 
     def _train(self, sentences: Iterable[Sequence[str]], vocab: Vocabulary, seed: int,
-               show: bool) -> np.ndarray:
+               show: bool, checkpoint: EpochCheckpoint | None,
+               restored: tuple[dict[str, Any], dict[str, np.ndarray]] | None) -> np.ndarray:
         s = self.settings
         size = len(vocab)
         syn0 = seeded_weights(size, self.dim, seed)
         syn1neg = np.zeros_like(syn0) if s["negative"] else None
         syn1 = np.zeros_like(syn0) if s["hs"] else None
+        weights = {"syn0": syn0, "syn1neg": syn1neg, "syn1": syn1}
+        clock, first_epoch = Clock(), 0
+        if restored is not None:
+            state, arrays = restored
+            for name, array in weights.items():
+                if array is not None:
+                    array[...] = arrays[name]
+            clock, first_epoch = Clock(state["pushed"], state["number"]), state["epoch"]
         cum = noise_table(vocab.counts, s["ns_exponent"]) if s["negative"] else None
         tree = huffman_tree(vocab.counts) if s["hs"] else None
         samples = sample_thresholds(vocab.counts, s["sample"])
@@ -145,16 +174,28 @@ class Word2Vec:
             "cbow_mean": s["cbow_mean"],
         }
         train_job = self._train_job
+        check_tables(tables)
 
         def train(job: Job) -> None:
+            check_job(job.ids, job.ends, job.alpha, job.seed, size)
             train_job(ids=job.ids, ends=job.ends, alpha=job.alpha, seed=job.seed, **tables)
 
-        jobs = iter_jobs(sentences, vocab.index, epochs=s["epochs"], total_words=vocab.raw_words,
-                         batch_words=s["batch_words"], alpha=s["alpha"],
-                         min_alpha=s["min_alpha"], seed=seed)
         meter = Progress(vocab.raw_words * s["epochs"], enabled=show)
+        meter.add(clock.pushed)
         try:
-            run_jobs(jobs, train, workers=s["workers"], progress=meter)
+            for epoch in range(first_epoch, s["epochs"]):
+                jobs = iter_jobs(sentences, vocab.index, epochs=s["epochs"],
+                                 total_words=vocab.raw_words, batch_words=s["batch_words"],
+                                 alpha=s["alpha"], min_alpha=s["min_alpha"], seed=seed,
+                                 clock=clock, passes=1)
+                run_jobs(jobs, train, workers=s["workers"], progress=meter)
+                if checkpoint is not None:
+                    checkpoint.save(
+                        {"epoch": epoch + 1, "pushed": clock.pushed, "number": clock.number,
+                         "words": vocab.words, "raw_words": vocab.raw_words,
+                         "sentences": vocab.sentences},
+                        {"counts": vocab.counts,
+                         **{k: v for k, v in weights.items() if v is not None}})
         finally:
             meter.close()
         return syn0

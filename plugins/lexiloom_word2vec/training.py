@@ -46,15 +46,27 @@ class Job:
     seed: int
 
 
+@dataclass
+class Clock:
+    """Where a run is: raw words pushed to the workers so far (the learning rate decays with
+    them) and the number of the next job (its random seed derives from it). A checkpoint saves
+    it at an epoch's end; a resumed run continues from it."""
+
+    pushed: int = 0
+    number: int = 0
+
+
 def iter_jobs(sentences: Iterable[Sequence[str]], index: dict[str, int], *, epochs: int,
               total_words: int, batch_words: int, alpha: float, min_alpha: float,
-              seed: int) -> Iterable[Job]:
-    """Cut ``epochs`` passes over ``sentences`` into jobs of about ``batch_words`` raw words."""
+              seed: int, clock: Clock | None = None, passes: int | None = None
+              ) -> Iterable[Job]:
+    """Cut passes over ``sentences`` into jobs of about ``batch_words`` raw words: ``passes``
+    of them (default: all ``epochs``) from where ``clock`` stands (default: the start), which
+    is advanced as jobs are made. The learning rate decays over all ``epochs``."""
     get = index.get
-    pushed = 0
-    number = 0
+    clock = Clock() if clock is None else clock
     budget = max(1, epochs * total_words)
-    for _ in range(epochs):
+    for _ in range(epochs if passes is None else passes):
         ids, ends, raw = array("i"), array("i"), 0
         for sentence in sentences:
             if not sentence:
@@ -63,14 +75,16 @@ def iter_jobs(sentences: Iterable[Sequence[str]], index: dict[str, int], *, epoc
             ends.append(len(ids))
             raw += len(sentence)
             if raw >= batch_words:
-                yield _job(ids, ends, raw, pushed, budget, alpha, min_alpha, seed, number)
-                pushed += raw
-                number += 1
+                yield _job(ids, ends, raw, clock.pushed, budget, alpha, min_alpha, seed,
+                           clock.number)
+                clock.pushed += raw
+                clock.number += 1
                 ids, ends, raw = array("i"), array("i"), 0
         if raw:
-            yield _job(ids, ends, raw, pushed, budget, alpha, min_alpha, seed, number)
-            pushed += raw
-            number += 1
+            yield _job(ids, ends, raw, clock.pushed, budget, alpha, min_alpha, seed,
+                       clock.number)
+            clock.pushed += raw
+            clock.number += 1
 
 
 def _job(ids: array, ends: array, raw: int, pushed: int, budget: int, alpha: float,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import os
 import shutil
 import tempfile
@@ -126,7 +127,9 @@ LOCK_FILE = ".lexiloom.lock"
 def exclusive(directory: str | os.PathLike[str], what: str = "lexiloom") -> Iterator[Path]:
     """Hold an exclusive lock on ``directory`` (an ``fcntl.flock`` on its ``.lexiloom.lock``)
     for the block, so a second writer to the same output fails at once with a clear error
-    instead of mixing files; the OS releases it when the process ends, even by ``kill -9``."""
+    instead of mixing files; the OS releases it when the process ends, even by ``kill -9``.
+    Once held, the temporaries a killed writer left in ``directory`` and its sub-folders are
+    removed (:func:`remove_stale_temporaries`)."""
     import fcntl
 
     directory = Path(directory)
@@ -142,9 +145,22 @@ def exclusive(directory: str | os.PathLike[str], what: str = "lexiloom") -> Iter
             raise LexiloomError(f"{directory} is in use by another {what} (its "
                                 f"{LOCK_FILE} is locked); wait for it to finish or choose "
                                 "another output directory") from None
+        for folder in (directory, *(p for p in directory.iterdir() if p.is_dir())):
+            remove_stale_temporaries(folder)
         yield directory
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def remove_stale_temporaries(folder: str | os.PathLike[str], name: str | None = None) -> None:
+    """Remove what :func:`atomic_path` left in ``folder`` for the target ``name`` (``None``:
+    any) when its writer was killed (``.NAME.XXXXXXXX.tmp``). Only call it while holding the lock of
+    every writer of those targets (:func:`exclusive` does, for its directory): a live writer's
+    temporary looks the same."""
+    pattern = "*" if name is None else glob.escape(name)
+    for stale in Path(folder).glob(f".{pattern}.*.tmp"):
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def write_text(target: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:

@@ -61,6 +61,20 @@ class KernelMissingError(LexiloomError):
     """A plugin's compiled kernel is not built while ``LEXILOOM_REQUIRE_KERNELS=1`` requires it."""
 
 
+class InvalidTextError(LexiloomError, ValueError):
+    """A text a tokenizer cannot take: not valid Unicode (a lone surrogate), or too long."""
+
+
+class TextTooLongError(InvalidTextError):
+    """A text longer than the tokenizer's or reader's ``max_length`` (spaCy's ``nlp.max_length``
+    rule: 1,000,000 characters by default)."""
+
+
+class KernelInputError(LexiloomError, ValueError):
+    """An array or number bound for a compiled kernel (or its Python fallback) that the kernel
+    cannot take safely: the wrong dtype, shape or layout, or an index out of range."""
+
+
 class ModelFileError(LexiloomError):
     """A saved model or vocabulary file that is missing, corrupt or of an unknown version."""
 
@@ -68,10 +82,13 @@ class ModelFileError(LexiloomError):
 __all__ = [
     "CorpusError",
     "CorpusFormatError",
+    "InvalidTextError",
+    "KernelInputError",
     "KernelMissingError",
     "LexiloomError",
     "ModelFileError",
     "PluginError",
     "SettingsError",
+    "TextTooLongError",
     "UnknownComponentError",
 ]

@@ -6,7 +6,10 @@ the file instead of a model that loads and predicts garbage.
 >>> verify(folder)                                              # doctest: +SKIP
 
 :func:`digest` is the same check for bytes kept inside another file (a lexiloom model inside a
-spaCy component's ``model`` file).
+spaCy component's ``model`` file). A single file in a format others read too (word vectors in
+word2vec or GloVe text) gets a *sidecar* instead: ``FILE.sha256`` in ``sha256sum`` format (so
+``sha256sum -c FILE.sha256`` checks it too), written from :func:`sidecar_text` and checked, when
+present, by :func:`verify_sidecar`.
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from lexiloom.errors import ModelFileError
 
 MANIFEST = "manifest.json"
 FORMAT = "lexiloom.manifest"
-VERSION = 1
+VERSION = 2
+"""2: the file list carries its own SHA-256 (``files_sha256``); 1 (read, not written): without."""
 
 
 def digest(data: bytes) -> str:
@@ -44,7 +49,14 @@ def write(folder: str | os.PathLike[str], names: Iterable[str]) -> None:
     files = {name: {"size": (folder / name).stat().st_size,
                     "sha256": file_digest(folder / name)} for name in sorted(names)}
     (folder / MANIFEST).write_text(json.dumps({"format": FORMAT, "version": VERSION,
-                                               "files": files}, indent=1), encoding="utf-8")
+                                               "files": files, "files_sha256": _listing(files)},
+                                              indent=1), encoding="utf-8")
+
+
+def _listing(files: dict[str, Any]) -> str:
+    """The SHA-256 of the manifest's file list itself, so damage to the manifest is reported
+    as such (not as a change to the file whose entry it hit)."""
+    return digest(json.dumps(files, sort_keys=True).encode("utf-8"))
 
 
 def write_tree(folder: str | os.PathLike[str]) -> None:
@@ -68,9 +80,18 @@ def verify(folder: str | os.PathLike[str], *, required: bool = False) -> bool:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
         files = manifest["files"]
-        if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
-            raise ValueError(f"format {manifest.get('format')!r} {manifest.get('version')!r}")
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as err:
+        version = manifest.get("version")
+        if manifest.get("format") != FORMAT or version not in (1, VERSION):
+            raise ValueError(f"format {manifest.get('format')!r} {version!r}")
+        # version 1 manifests were written before the list carried its own digest
+        if version != 1 and manifest.get("files_sha256") != _listing(files):
+            raise ValueError("its file list does not match its own SHA-256")
+        if not all(isinstance(entry, dict) and isinstance(entry.get("size"), int)
+                   and isinstance(entry.get("sha256"), str) for entry in files.values()):
+            raise ValueError("an entry lacks its size or sha256")
+        if any(Path(name).is_absolute() or ".." in Path(name).parts for name in files):
+            raise ValueError("a listed file lies outside the folder")
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as err:
         raise ModelFileError(f"{path}: unreadable manifest ({err}); save the files again") \
             from None
     for name, expected in files.items():
@@ -87,4 +108,50 @@ def verify(folder: str | os.PathLike[str], *, required: bool = False) -> bool:
     return True
 
 
-__all__ = ["MANIFEST", "digest", "file_digest", "verify", "write", "write_tree"]
+SIDECAR_SUFFIX = ".sha256"
+
+
+def sidecar_path(path: str | os.PathLike[str]) -> Path:
+    """Where the sidecar of ``path`` lives: ``path`` + ``.sha256``."""
+    path = Path(path)
+    return path.with_name(path.name + SIDECAR_SUFFIX)
+
+
+def remove_sidecar(path: str | os.PathLike[str]) -> None:
+    """Remove the sidecar of ``path`` if there is one: call it before replacing ``path``, so a
+    crash between the two writes leaves no sidecar rather than a stale one."""
+    sidecar_path(path).unlink(missing_ok=True)
+
+
+def sidecar_text(path: str | os.PathLike[str]) -> str:
+    """The sidecar line for the file at ``path`` (``sha256sum`` format); write it to
+    :func:`sidecar_path` (atomically: :func:`lexiloom.atomic.atomic_path`)."""
+    path = Path(path)
+    return f"{file_digest(path)}  {path.name}\n"
+
+
+def verify_sidecar(path: str | os.PathLike[str]) -> bool:
+    """Check ``path`` against its sidecar: ``False`` when there is none, ``True`` when it
+    matches, a :class:`~lexiloom.errors.ModelFileError` naming the file otherwise."""
+    path = Path(path)
+    target = sidecar_path(path)
+    if not target.is_file():
+        return False
+    try:
+        expected, _, name = target.read_text(encoding="utf-8").strip().partition("  ")
+        if len(expected) != 64 or any(c not in "0123456789abcdef" for c in expected):
+            raise ValueError("not a sha256sum line")
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise ModelFileError(f"{target}: unreadable checksum sidecar ({err}); delete it or save "
+                             f"{path.name} again") from None
+    if name.lstrip("*") != path.name:
+        raise ModelFileError(f"{target}: the sidecar is for {name!r}, not {path.name!r}; delete "
+                             "it or save the file again")
+    if file_digest(path) != expected:
+        raise ModelFileError(f"{path}: its contents do not match {target.name} (SHA-256 "
+                             "mismatch: a damaged or partial copy?); copy or save it again")
+    return True
+
+
+__all__ = ["MANIFEST", "SIDECAR_SUFFIX", "digest", "file_digest", "remove_sidecar",
+           "sidecar_path", "sidecar_text", "verify", "verify_sidecar", "write", "write_tree"]

@@ -12,6 +12,9 @@ Environment:
   Unset: all installed plugins; empty string: none. Built-in plugins always load.
 - ``LEXILOOM_STRICT_PLUGINS=1``: any load failure (an incompatible plugin included) raises
   :class:`~lexiloom.errors.PluginError` (for plugin authors and CI).
+- ``LEXILOOM_SLOW_HOOK_SECONDS`` (default 5): a plugin's hook call that runs longer gives a
+  :class:`SlowPluginWarning` naming the plugin and the hook, with the traceback of where it was
+  when the time ran out (taken by :mod:`faulthandler` while it was still running).
 
 A third-party distribution whose ``Requires-Dist: lexiloom ...`` is not satisfied by the installed
 lexiloom is not imported at all: its record has status ``incompatible`` and an error naming the
@@ -20,10 +23,15 @@ requirement, the installed version and the fix.
 
 from __future__ import annotations
 
+import faulthandler
 import os
+import tempfile
 import threading
+import time
 import traceback
+import warnings
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from typing import Any
@@ -40,6 +48,12 @@ ENTRY_POINT_GROUP = "lexiloom"
 BUILTIN_DISTRIBUTION = "lexiloom"
 PLUGINS_ENV = "LEXILOOM_PLUGINS"
 STRICT_ENV = "LEXILOOM_STRICT_PLUGINS"
+SLOW_HOOK_ENV = "LEXILOOM_SLOW_HOOK_SECONDS"
+SLOW_HOOK_SECONDS = 5.0
+
+
+class SlowPluginWarning(UserWarning):
+    """A plugin's hook took longer than ``LEXILOOM_SLOW_HOOK_SECONDS`` (default 5 s)."""
 
 LOADED, FAILED, DISABLED, INCOMPATIBLE = "loaded", "failed", "disabled", "incompatible"
 
@@ -309,7 +323,8 @@ class PluginHost:
         def run(keep: list[Any]) -> dict[str, Any]:
             kwargs = make_kwargs()
             others = [i.plugin for i in impls if i not in keep]
-            self.pm.subset_hook_caller(hook_name, remove_plugins=others)(**kwargs)
+            with _watch(hook_name, record):
+                self.pm.subset_hook_caller(hook_name, remove_plugins=others)(**kwargs)
             return kwargs
 
         active = [w for w in wrappers if w.plugin_name not in self._broken_wrappers]
@@ -357,6 +372,53 @@ def _clash(registry: Any, entry: Any) -> str | None:
                 f"taken by {other.kind} {other.name!r} of plugin {other.plugin!r}; pass another "
                 "spacy_name")
     return None
+
+
+_watching = threading.Lock()
+
+
+def slow_hook_seconds() -> float:
+    """The hook time above which a plugin is warned about (``LEXILOOM_SLOW_HOOK_SECONDS``)."""
+    raw = os.environ.get(SLOW_HOOK_ENV, "").strip()
+    try:
+        seconds = float(raw) if raw else SLOW_HOOK_SECONDS
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:
+        warnings.warn(f"{SLOW_HOOK_ENV}={raw!r} is not a positive number of seconds; using "
+                      f"{SLOW_HOOK_SECONDS:g}", SlowPluginWarning, stacklevel=2)
+        return SLOW_HOOK_SECONDS
+    return seconds
+
+
+@contextmanager
+def _watch(hook_name: str, record: PluginRecord) -> Iterator[None]:
+    """Time one plugin's hook call; past :func:`slow_hook_seconds`, faulthandler writes every
+    thread's traceback (where the hook is stuck) to a scratch file, and the call, once it
+    returns, is a :class:`SlowPluginWarning` with that traceback. faulthandler has one timer per
+    process, so a hook called from inside another is timed as part of the outer call."""
+    if not _watching.acquire(blocking=False):
+        yield
+        return
+    limit = slow_hook_seconds()
+    try:
+        with tempfile.TemporaryFile() as scratch:
+            faulthandler.dump_traceback_later(limit, repeat=False, file=scratch)
+            started = time.perf_counter()
+            try:
+                yield
+            finally:
+                faulthandler.cancel_dump_traceback_later()
+            elapsed = time.perf_counter() - started
+            if elapsed > limit:
+                scratch.seek(0)
+                where = scratch.read().decode("utf-8", "replace").strip()
+                warnings.warn(f"plugin {record.describe()} took {elapsed:.1f} s "
+                              f"in {hook_name} (more than {limit:g} s; {SLOW_HOOK_ENV} sets the "
+                              f"limit); a hook should only register, not compute. Where it was "
+                              f"after {limit:g} s:\n{where}", SlowPluginWarning, stacklevel=2)
+    finally:
+        _watching.release()
 
 
 def _plugin_traceback(err: BaseException) -> str:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lexiloom import registry
 from lexiloom.errors import SettingsError
+from lexiloom_tokenizers.spacy_rules import SpacyTokenizer
 
 
 def test_spacy_tokenizer_splits_like_spacy_and_drops_whitespace_tokens():
@@ -34,3 +37,38 @@ def test_spacy_tokenizer_caches_the_blank_pipeline_per_language():
 def test_spacy_tokenizer_unknown_language_says_how_to_find_codes():
     with pytest.raises(SettingsError, match=r"unknown spaCy language 'zz'.*\ben\b.*spacy.io"):
         registry.tokenizers.create("spacy", lang="zz")
+
+
+# -- long runs without whitespace (found by benchmarks/fuzz.py) -----------------------------------
+
+def test_a_long_run_of_punctuation_is_tokenized_in_linear_time():
+    import time
+
+    tokenizer = SpacyTokenizer()
+    text = "'" * 20_000             # spaCy alone: about 50 s (its affix rules are quadratic)
+    started = time.perf_counter()
+    tokens = tokenizer.tokenize(text)
+    assert time.perf_counter() - started < 10
+    assert all(text[t.start:t.end] == t.text for t in tokens)
+    assert "".join(t.text for t in tokens) == text
+
+
+def test_text_without_long_runs_is_tokenized_as_spacy_does():
+    import spacy
+
+    text = "Don't stop -- it's 3.5 km (roughly)! " + "x" * 1000
+    ours = [t.text for t in SpacyTokenizer().segment(text)]
+    assert ours == [t.text for t in spacy.blank("en").tokenizer(text) if not t.text.isspace()]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab' \n.", max_size=3000))
+def test_pieces_cover_the_text_in_order_and_cut_only_long_runs(text):
+    from lexiloom_tokenizers.spacy_rules import LONG_RUN, PIECE, pieces
+
+    parts = list(pieces(text))
+    assert "".join(part for _, part in parts) == text
+    assert all(text[at:at + len(part)] == part for at, part in parts)
+    for _, part in parts:
+        longest = max((len(run) for run in part.split()), default=0)
+        assert longest <= LONG_RUN or len(part) <= PIECE

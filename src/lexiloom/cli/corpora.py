@@ -34,6 +34,7 @@ from lexiloom.corpora import (
     read_corpus,
 )
 from lexiloom.corpora.bundled import resolve_corpus
+from lexiloom.corpora.docbin import CHUNK_SIZE
 from lexiloom.corpora.reading import reader_entry
 from lexiloom.corpora.stats import CorpusStats
 from lexiloom.registry import Entry
@@ -209,15 +210,21 @@ def _print_stats(spec: str, path: Path, fmt: str, tokenizer: str, stats: CorpusS
               help="Tokenise with this lexiloom tokenizer instead of spaCy's (settings: -o).")
 @settings_option
 @_reading_options
+@click.option("--resume", is_flag=True,
+              help="Continue a conversion that was interrupted (reuses the chunks saved in "
+                   "OUT.spacy.checkpoint/); give the same corpus and options.")
+@click.option("--chunk-size", default=CHUNK_SIZE, show_default=True, type=int,
+              help="Documents tokenised and saved per checkpoint chunk.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (schema in docs/corpora.md).")
 def convert_command(in_path: str, out_path: str, dev_path: str | None, dev_fraction: float,
                     seed: int, lang: str, tokenizer: str | None, options: tuple[str, ...],
-                    fmt: str | None, encoding: str, skip_bad_lines: bool,
-                    as_json: bool) -> None:
+                    fmt: str | None, encoding: str, skip_bad_lines: bool, resume: bool,
+                    chunk_size: int, as_json: bool) -> None:
     """Convert the corpus IN to spaCy DocBin file(s) ready for 'spacy train'.
 
     Every doc.cats holds all labels of the corpus (1.0 / 0.0). The whole corpus is held in
-    memory while converting (DocBin is one blob).
+    memory while converting (DocBin is one blob). Tokenised chunks are saved as they are done,
+    so an interrupted conversion continues with --resume.
 
     \b
     Example:
@@ -229,7 +236,8 @@ def convert_command(in_path: str, out_path: str, dev_path: str | None, dev_fract
     result = convert_to_docbin(
         resolved, out_path, dev_path=dev_path, dev_fraction=dev_fraction, seed=seed, lang=lang,
         tokenizer=tokenizer, tokenizer_settings=routed.get("tokenizer") or None, format=fmt,
-        encoding=encoding, bad_lines=bad_lines, **routed["reader"],
+        encoding=encoding, bad_lines=bad_lines, resume=resume, chunk_size=chunk_size,
+        **routed["reader"],
     )
     _report_skipped(bad_lines)
     if as_json:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
-
-import click
+from typing import BinaryIO
 
 from lexiloom.errors import LexiloomError
 
 
 def stdin_lines(encoding: str = "utf-8") -> Iterator[str]:
     """Lines of standard input without their line endings, decoded strictly as ``encoding``."""
-    for number, raw in enumerate(click.get_binary_stream("stdin"), start=1):
+    for number, raw in enumerate(_binary_stdin(), start=1):
         try:
             line = raw.decode(encoding)
         except UnicodeDecodeError as err:
@@ -20,3 +20,9 @@ def stdin_lines(encoding: str = "utf-8") -> Iterator[str]:
                 f"{encoding}; convert the text to {encoding} first (e.g. with iconv)"
             ) from None
         yield line.rstrip("\r\n")
+
+
+def _binary_stdin() -> BinaryIO:
+    """The bytes under ``sys.stdin`` (click's ``get_binary_stream`` is deprecated in click 8.2;
+    this is what it did for a text stream that wraps a binary one, as under CliRunner)."""
+    return getattr(sys.stdin, "buffer", sys.stdin)  # type: ignore[return-value]

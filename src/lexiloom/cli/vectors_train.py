@@ -1,5 +1,9 @@
 """``lexiloom vectors train``: learn word vectors from corpora with any embedder that can fit.
 
+While it runs, an embedder whose ``fit`` takes a ``checkpoint`` (word2vec, glove) saves its
+state after each epoch in ``OUT.checkpoint/`` (removed once OUT is written); ``--resume``
+continues from there after a crash (see :mod:`lexiloom.vectors.checkpoint`).
+
 ``--json`` prints ``{"embedder", "settings", "out", "format", "vocabulary", "dim", "words",
 "epochs", "seconds", "words_per_second"}`` where ``words`` is the corpus's word count times the
 epochs and ``seconds`` covers vocabulary building and training.
@@ -7,6 +11,7 @@ epochs and ``seconds`` covers vocabulary building and training.
 
 from __future__ import annotations
 
+import inspect
 import json
 import time
 from collections.abc import Iterator, Sequence
@@ -15,13 +20,14 @@ from typing import Any
 
 import click
 
-from lexiloom import registry
+from lexiloom import atomic, registry
 from lexiloom.cli.settings import route_settings, settings_option
 from lexiloom.cli.threads import threads_option
-from lexiloom.errors import LexiloomError, SettingsError
+from lexiloom.errors import LexiloomError, ModelFileError, SettingsError
 from lexiloom.registry import Entry
 from lexiloom.threads import resolve_threads
 from lexiloom.vectors import formats
+from lexiloom.vectors.checkpoint import EpochCheckpoint, checkpoint_dir, corpus_fingerprint
 from lexiloom.vectors.streaming import TokenStream
 
 SHORTHANDS = ("sg", "dim", "window", "negative", "epochs", "min_count", "workers", "seed")
@@ -113,6 +119,9 @@ def _output_format(out: Path, to: str | None) -> str:
               help="Where to write the vectors (written atomically).")
 @click.option("--to", "to", type=click.Choice(["text", "binary", "glove"]),
               help="Vectors file format (default: binary for .bin, else word2vec text).")
+@click.option("--resume", is_flag=True,
+              help="Continue an interrupted run from its last epoch (OUT.checkpoint/); give "
+                   "the same corpus and settings.")
 @click.option("--progress/--no-progress", default=True, show_default=True,
               help="Show a progress bar with words/second on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
@@ -120,7 +129,7 @@ def command(corpus: tuple[str, ...], embedder: str, sg: bool | None, dim: int | 
             window: int | None, negative: int | None, epochs: int | None,
             min_count: int | None, threads: int | None, seed: int | None,
             options: tuple[str, ...], tokenizer: str, fmt: str | None, encoding: str, out: Path,
-            to: str | None, progress: bool, as_json: bool) -> None:
+            to: str | None, resume: bool, progress: bool, as_json: bool) -> None:
     """Train word vectors on CORPUS (files, folders or bundled corpora such as passage/train).
 
     Example: lexiloom vectors train wiki.txt --sg --dim 100 --epochs 5 --out wiki.vec
@@ -131,7 +140,7 @@ def command(corpus: tuple[str, ...], embedder: str, sg: bool | None, dim: int | 
                 "sg": sg, "dim": dim, "window": window, "negative": negative, "epochs": epochs,
                 "min_count": min_count, "workers": threads, "seed": seed},
             options=options, tokenizer=tokenizer, fmt=fmt, encoding=encoding, out=out, to=to,
-            progress=progress and not as_json)
+            progress=progress and not as_json, resume=resume)
     except LexiloomError as err:  # one line, also when this command is invoked on its own
         from lexiloom.cli import UserError
 
@@ -148,9 +157,11 @@ def command(corpus: tuple[str, ...], embedder: str, sg: bool | None, dim: int | 
 
 def train_vectors(corpus: Sequence[str], *, embedder: str, shorthands: dict[str, Any],
                   options: Sequence[str], tokenizer: str, fmt: str | None, encoding: str,
-                  out: Path, to: str | None, progress: bool) -> dict[str, Any]:
-    """What ``vectors train`` does: build the embedder, fit it on the corpus, save the vectors;
-    returns the summary (see the module docstring)."""
+                  out: Path, to: str | None, progress: bool, resume: bool = False
+                  ) -> dict[str, Any]:
+    """What ``vectors train`` does: build the embedder, fit it on the corpus (saving a
+    checkpoint after each epoch when the embedder can), save the vectors; returns the summary
+    (see the module docstring)."""
     entry = registry.embedders.get(embedder)
     tokenizer_entry = registry.tokenizers.get(tokenizer)
     routed = route_settings(options, {"embedder": entry, "tokenizer": tokenizer_entry})
@@ -165,11 +176,32 @@ def train_vectors(corpus: Sequence[str], *, embedder: str, shorthands: dict[str,
     stream = CountingStream(TokenStream(list(corpus), tokenizer=tokenizer,
                                         tokenizer_settings=routed["tokenizer"], format=fmt,
                                         encoding=encoding))
-    started = time.perf_counter()
-    vectors = trainer.fit(stream)
-    seconds = time.perf_counter() - started
-    vectors.save(out, format=out_format)
     used = trainer.to_config() if hasattr(trainer, "to_config") else settings
+    resumable = "checkpoint" in inspect.signature(trainer.fit).parameters
+    folder = checkpoint_dir(out)
+    if resume and not resumable:
+        raise SettingsError(f"--resume: embedder {embedder!r} cannot resume (its fit takes no "
+                            "checkpoint); run without --resume")
+    if resume and not folder.is_dir():
+        raise ModelFileError(f"{folder}: nothing to resume (no checkpoint of a run writing "
+                             f"{out}); run without --resume to start training")
+    started = time.perf_counter()
+    if resumable:
+        fingerprint = {
+            "embedder": embedder, "corpus": corpus_fingerprint(list(corpus)),
+            "settings": {k: v for k, v in used.items() if k not in ("workers", "progress")},
+            "tokenizer": [tokenizer, routed["tokenizer"]], "format": fmt, "encoding": encoding}
+        with atomic.exclusive(folder, "lexiloom vectors train"):
+            atomic.remove_stale_temporaries(out.parent, out.name)
+            checkpoint = EpochCheckpoint(folder, fingerprint, resume=resume)
+            vectors = trainer.fit(stream, checkpoint=checkpoint)
+            seconds = time.perf_counter() - started
+            vectors.save(out, format=out_format)
+            checkpoint.discard()
+    else:
+        vectors = trainer.fit(stream)
+        seconds = time.perf_counter() - started
+        vectors.save(out, format=out_format)
     passes = int(used.get("epochs", 1) or 1)
     words = (stream.words or 0) * passes
     return {

@@ -3,22 +3,31 @@
 Memory: a ``DocBin`` is one compressed blob, so conversion holds the whole corpus (its records
 and their tokenised docs) in memory; the source file is still read as a stream. Split very
 large corpora into several files first.
+
+Crash safety: the docs are tokenised in chunks (``chunk_size`` documents), each saved in
+``OUT.checkpoint/`` with a checksum sidecar as it is done; a conversion killed part way and run
+again with ``resume=True`` (``lexiloom corpora convert --resume``) reuses the chunks that are
+whole and tokenises the rest. The checkpoint is removed once the outputs are written, and an
+``flock`` on it makes a second conversion to the same output fail at once.
 """
 
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import random
+import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lexiloom import atomic, manifest
 from lexiloom.atomic import write_bytes
 from lexiloom.corpora.reading import read_corpus
 from lexiloom.corpora.record import BadLines, Record
-from lexiloom.errors import CorpusError, LexiloomError, SettingsError
+from lexiloom.errors import CorpusError, LexiloomError, ModelFileError, SettingsError
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -95,6 +104,75 @@ def to_docbin(
     return doc_bin
 
 
+CHUNK_SIZE = 10_000
+"""Documents per checkpointed chunk of a conversion."""
+FINGERPRINT = "fingerprint.json"
+
+
+def checkpoint_dir(out_path: str | os.PathLike[str]) -> Path:
+    """The checkpoint folder of a conversion writing ``out_path``: ``out_path.checkpoint``."""
+    out = Path(out_path)
+    return out.with_name(out.name + ".checkpoint")
+
+
+def _describe(path: str | os.PathLike[str]) -> list[list[Any]]:
+    """Each file of the corpus at ``path`` (a bundled name resolved) with its size and
+    modification time."""
+    from lexiloom.corpora.bundled import resolve_corpus
+
+    root, _ = resolve_corpus(path)
+    files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+    return [[str(f), f.stat().st_size, f.stat().st_mtime_ns] for f in files]
+
+
+def _format_of(path: str | os.PathLike[str], format: str | None) -> str:
+    """The reader ``read_corpus`` uses for ``path`` given ``format``."""
+    from lexiloom.corpora.bundled import resolve_corpus
+    from lexiloom.corpora.reading import detect_format
+
+    resolved, bundled = resolve_corpus(path)
+    return format or bundled or detect_format(resolved)
+
+
+def _start(folder: Path, fingerprint: dict[str, Any], resume: bool) -> None:
+    """Check a resumed conversion is the same one; otherwise start a fresh checkpoint."""
+    path = folder / FINGERPRINT
+    if resume:
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            raise ModelFileError(f"{path}: unreadable ({err}); run without --resume") from None
+        differ = sorted(k for k in {*saved, *fingerprint} if saved.get(k) != fingerprint.get(k))
+        if differ:
+            raise SettingsError(f"--resume: the checkpoint in {folder} is of another conversion "
+                                f"(its {', '.join(differ)} differ); give the same corpus and "
+                                "options, or drop --resume to start again")
+        return
+    for old in folder.glob("*.spacy*"):
+        old.unlink()
+    atomic.write_text(path, json.dumps(fingerprint))
+
+
+def _chunked_docbin(folder: Path, split: str, records: Sequence[Record], nlp: Language,
+                    labels: Sequence[str], chunk_size: int) -> DocBin:
+    """``to_docbin(records)``, tokenised ``chunk_size`` records at a time; each chunk is saved
+    in ``folder`` (with a checksum sidecar) or, when a whole one is there, read back."""
+    from spacy.tokens import DocBin
+
+    merged = DocBin(store_user_data=False)
+    for number, start in enumerate(range(0, len(records), chunk_size)):
+        chunk = folder / f"{split}-{number:06d}.spacy"
+        if chunk.is_file() and manifest.sidecar_path(chunk).is_file():
+            manifest.verify_sidecar(chunk)
+            part = DocBin(store_user_data=False).from_bytes(chunk.read_bytes())
+        else:
+            part = to_docbin(records[start:start + chunk_size], nlp=nlp, labels=labels)
+            write_bytes(chunk, part.to_bytes())
+            atomic.write_text(manifest.sidecar_path(chunk), manifest.sidecar_text(chunk))
+        merged.merge(part)
+    return merged
+
+
 def write_docbin(doc_bin: DocBin, path: str | os.PathLike[str]) -> None:
     """Write ``doc_bin`` to ``path`` atomically (gzip-compressed again if it ends in ``.gz``)."""
     data = doc_bin.to_bytes()
@@ -159,6 +237,8 @@ def convert_to_docbin(
     encoding: str = "utf-8",
     skip_bad_lines: bool = False,
     bad_lines: BadLines | None = None,
+    resume: bool = False,
+    chunk_size: int = CHUNK_SIZE,
     **settings: Any,
 ) -> DocBinConversion:
     """Read the corpus at ``in_path`` and write it as ``DocBin`` file(s) for ``spacy train``.
@@ -168,7 +248,15 @@ def convert_to_docbin(
     ``doc.cats``. ``format``, ``encoding``, ``skip_bad_lines``, ``bad_lines`` and ``settings``
     go to :func:`~lexiloom.corpora.read_corpus`. The corpus is held in memory (see the module
     docstring). Writes are atomic; an empty corpus raises :class:`~lexiloom.errors.CorpusError`.
+    ``resume`` continues a conversion that was killed (see the module docstring).
     """
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise SettingsError(f"chunk_size must be a positive number of documents, not "
+                            f"{chunk_size!r}")
+    folder = checkpoint_dir(out_path)
+    if resume and not (folder / FINGERPRINT).is_file():
+        raise ModelFileError(f"{folder}: nothing to resume (no checkpoint of a conversion "
+                             f"writing {out_path}); run without --resume")
     bad_lines = bad_lines or BadLines(skip=skip_bad_lines)
     nlp = make_pipeline(lang, tokenizer, tokenizer_settings)
     if dev_path is not None and not 0.0 < dev_fraction < 1.0:
@@ -185,9 +273,19 @@ def convert_to_docbin(
     labels = corpus_labels(records)
     exclusive = bool(labels) and is_exclusive(records)
     train, dev = (records, []) if dev_path is None else split_records(records, dev_fraction, seed)
-    write_docbin(to_docbin(train, nlp=nlp, labels=labels), out_path)
-    if dev_path is not None:
-        write_docbin(to_docbin(dev, nlp=nlp, labels=labels), dev_path)
+    fingerprint = {"in": _describe(in_path), "out": str(out_path),
+                   "dev": None if dev_path is None else str(dev_path),
+                   "dev_fraction": dev_fraction, "seed": seed, "lang": lang,
+                   "tokenizer": [tokenizer, tokenizer_settings or {}],
+                   "format": _format_of(in_path, format),
+                   "encoding": encoding, "settings": settings, "chunk_size": chunk_size,
+                   "records": len(records)}
+    with atomic.exclusive(folder, "lexiloom corpora convert"):
+        _start(folder, json.loads(json.dumps(fingerprint, default=str)), resume)
+        outputs = [("train", train, out_path)] + ([("dev", dev, dev_path)] if dev_path else [])
+        for split, part, path in outputs:
+            write_docbin(_chunked_docbin(folder, split, part, nlp, labels, chunk_size), path)
+        shutil.rmtree(folder, ignore_errors=True)
     return DocBinConversion(
         train_path=Path(out_path), train=len(train),
         dev_path=None if dev_path is None else Path(dev_path), dev=len(dev),

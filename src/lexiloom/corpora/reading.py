@@ -23,6 +23,7 @@ from lexiloom.corpora.bundled import resolve_corpus
 from lexiloom.corpora.record import BadLines, Record
 from lexiloom.errors import CorpusError, UnknownComponentError
 from lexiloom.registry import Entry
+from lexiloom.tokens import MAX_LENGTH
 
 DIRECTORY_FORMAT = "folder"
 
@@ -116,6 +117,7 @@ def read_corpus(
     encoding: str = "utf-8",
     skip_bad_lines: bool = False,
     bad_lines: BadLines | None = None,
+    max_length: int | None = MAX_LENGTH,
     **settings: Any,
 ) -> Iterator[Record]:
     """Stream the records of the corpus at ``path`` (a file, a directory or a bundled name).
@@ -125,7 +127,9 @@ def read_corpus(
     :class:`~lexiloom.errors.CorpusFormatError` naming the file and line; with
     ``skip_bad_lines=True`` they are skipped, and counted in ``bad_lines`` when given
     (``BadLines(skip=True)``, then read ``bad_lines.skipped``). The path, format and settings
-    are checked before this returns; the file is read as the iterator is consumed.
+    are checked before this returns; the file is read as the iterator is consumed. A record
+    whose text has more than ``max_length`` characters (spaCy's ``nlp.max_length``, 1,000,000;
+    ``None``: no limit) is a malformed record too, named by its number.
     """
     resolved, bundled_format = resolve_corpus(path)
     name = format or bundled_format or detect_format(resolved)
@@ -139,7 +143,19 @@ def read_corpus(
         bad_lines = BadLines(skip=skip_bad_lines)
     elif skip_bad_lines:
         bad_lines.skip = True
-    return iter(reader.read(resolved, encoding=encoding, bad_lines=bad_lines))
+    records = iter(reader.read(resolved, encoding=encoding, bad_lines=bad_lines))
+    return records if max_length is None else _bounded(records, max_length, resolved, bad_lines)
+
+
+def _bounded(records: Iterator[Record], max_length: int, path: Path,
+             bad_lines: BadLines) -> Iterator[Record]:
+    for number, record in enumerate(records, 1):
+        if len(record.text) > max_length:
+            bad_lines.bad(path, None, f"record {number:,} has {len(record.text):,} characters, "
+                          f"more than max_length ({max_length:,}, spaCy's nlp.max_length "
+                          "rule); split it into smaller documents")
+            continue
+        yield record
 
 
 def write_corpus(

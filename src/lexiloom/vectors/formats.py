@@ -35,7 +35,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from lexiloom import atomic
+from lexiloom import atomic, manifest
 from lexiloom.errors import ModelFileError, SettingsError
 
 logger = logging.getLogger(__name__)
@@ -106,14 +106,19 @@ def read_vectors(
     *,
     limit: int | None = None,
     encoding: str = "utf-8",
+    verify: bool = True,
 ) -> tuple[list[str], np.ndarray]:
     """Read a vectors file: ``(words, vectors)`` with ``vectors`` float32 of shape (len, dim).
 
     ``format`` is detected when ``None`` (see :func:`detect_format`); ``limit`` reads only the
     first ``limit`` vectors. Memory: one float32 matrix, preallocated from the header when there
-    is one; lines are streamed.
+    is one; lines are streamed. With ``verify`` (the default) a checksum sidecar
+    (``PATH.sha256``, written by :func:`write_vectors`) is checked first when there is one: a
+    file that changed since it was written is a :class:`~lexiloom.errors.ModelFileError`.
     """
     path = Path(path)
+    if verify and path.is_file():
+        manifest.verify_sidecar(path)
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
         raise SettingsError(f"limit must be a non-negative integer or None, not {limit!r}")
     _check_encoding(encoding)
@@ -130,8 +135,12 @@ def write_vectors(
     format: str = WORD2VEC,
     *,
     encoding: str = "utf-8",
+    sidecar: bool = True,
 ) -> None:
-    """Write ``words`` and their ``vectors`` (rows) to ``path`` atomically (gzip for ``.gz``)."""
+    """Write ``words`` and their ``vectors`` (rows) to ``path`` atomically (gzip for ``.gz``),
+    and, with ``sidecar``, its SHA-256 beside it (``PATH.sha256``, ``sha256sum`` format) for
+    :func:`read_vectors` to check. An old sidecar is removed before the file is replaced, so a
+    crash in between leaves the new file unverified rather than mismatched."""
     path = Path(path)
     fmt = normalize_format(format)
     _check_encoding(encoding)
@@ -151,6 +160,10 @@ def write_vectors(
                 _write_binary(raw, words, vectors, encoding)
             else:
                 _write_text(raw, words, vectors, fmt == WORD2VEC, encoding)
+        manifest.remove_sidecar(path)
+    if sidecar:
+        with atomic.atomic_path(manifest.sidecar_path(path)) as tmp:
+            tmp.write_text(manifest.sidecar_text(path), encoding="utf-8")
 
 
 # -- reading -------------------------------------------------------------------------------------
