@@ -82,3 +82,37 @@ def test_the_fallback_without_renameat2_still_replaces_whole(tmp_path, monkeypat
         (tmp / "meta.json").write_text("{}")
     assert sorted(p.name for p in target.iterdir()) == ["meta.json"]
     assert [p.name for p in tmp_path.iterdir()] == ["pipeline"]
+
+
+def test_stale_temporaries_of_a_target_are_removed_and_no_others(tmp_path):
+    from lexiloom.atomic import remove_stale_temporaries
+
+    for name in (".v.txt.abcd1234.tmp", ".v.txt.gz.abcd1234.tmp", ".v.txt.sha256.x1y2z3w4.tmp",
+                 ".other.abcd1234.tmp"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "v.txt").write_text("kept")
+    remove_stale_temporaries(tmp_path, "v.txt")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".other.abcd1234.tmp", ".v.txt.gz.abcd1234.tmp", ".v.txt.sha256.x1y2z3w4.tmp", "v.txt"]
+    remove_stale_temporaries(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v.txt"]
+
+
+def test_exclusive_cleans_a_killed_writers_temporaries_in_its_folder_and_below(tmp_path):
+    from lexiloom.atomic import exclusive
+
+    (tmp_path / "out" / "checkpoints" / ".step-1.abcd1234.tmp").mkdir(parents=True)
+    (tmp_path / "out" / ".state.abcd1234.tmp" / "inner").mkdir(parents=True)
+    with exclusive(tmp_path / "out"):
+        left = sorted(p.name for p in (tmp_path / "out").rglob("*"))
+    assert left == [".lexiloom.lock", "checkpoints"]
+
+
+def test_remove_tree_leaves_nothing_behind(tmp_path):
+    from lexiloom.atomic import remove_tree
+
+    (tmp_path / "ckpt" / "state").mkdir(parents=True)
+    (tmp_path / "ckpt" / "state" / "a.bin").write_bytes(b"x")
+    remove_tree(tmp_path / "ckpt")
+    remove_tree(tmp_path / "missing")            # nothing there: no error
+    assert list(tmp_path.iterdir()) == []

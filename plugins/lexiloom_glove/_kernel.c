@@ -72,13 +72,31 @@ static int get_buffer(PyObject *obj, Py_buffer *view, Py_ssize_t itemsize, const
     if (PyObject_GetBuffer(obj, view, flags) != 0) {
         return -1;
     }
-    if (view->itemsize != itemsize || !format_ok(view->format, kinds)) {
-        PyErr_Format(PyExc_ValueError, "%s: expected a contiguous buffer of %zd-byte items of "
-                     "format %s", name, itemsize, kinds);
+    uintptr_t align = itemsize > 8 ? 8 : (uintptr_t)itemsize;
+    if (view->itemsize != itemsize || !format_ok(view->format, kinds) ||
+        (view->len && (uintptr_t)view->buf % align)) {
+        PyErr_Format(PyExc_ValueError, "%s: expected a contiguous, aligned buffer of %zd-byte "
+                     "items of format %s", name, itemsize, kinds);
         PyBuffer_Release(view);
         return -1;
     }
     return 0;
+}
+
+/* Whether the buffers in ``views`` are pairwise apart: an index array that aliases an array
+ * the kernel writes would change under it. Sets a ValueError and returns 0 when two overlap. */
+static int apart(const Py_buffer *views, int n, const char *function) {
+    for (int a = 0; a < n; a++) {
+        for (int b = a + 1; b < n; b++) {
+            const char *a0 = views[a].buf, *b0 = views[b].buf;
+            if (views[a].len && views[b].len && a0 < b0 + views[b].len &&
+                b0 < a0 + views[a].len) {
+                PyErr_Format(PyExc_ValueError, "%s: no two arrays may share memory", function);
+                return 0;
+            }
+        }
+    }
+    return 1;
 }
 
 /* ---- counting ----------------------------------------------------------------------------- */
@@ -129,6 +147,13 @@ static PyObject *kernel_count(PyObject *self, PyObject *args) {
     if (get_buffer(bounds_obj, &bb, sizeof(int64_t), "lq", 0, "bounds") != 0) {
         PyBuffer_Release(&tb);
         PyBuffer_Release(&ib);
+        return NULL;
+    }
+    const Py_buffer count_views[3] = {tb, ib, bb};
+    if (!apart(count_views, 3, "count")) {
+        PyBuffer_Release(&tb);
+        PyBuffer_Release(&ib);
+        PyBuffer_Release(&bb);
         return NULL;
     }
     uint64_t capacity = (uint64_t)(tb.len / (Py_ssize_t)sizeof(Record));
@@ -220,6 +245,12 @@ static PyObject *kernel_insert(PyObject *self, PyObject *args) {
     if (get_buffer(table_obj, &tb, sizeof(Record), "T", 1, "table") != 0) return NULL;
     if (get_buffer(records_obj, &rb, sizeof(Record), "T", 0, "records") != 0) {
         PyBuffer_Release(&tb);
+        return NULL;
+    }
+    const Py_buffer insert_views[2] = {tb, rb};
+    if (!apart(insert_views, 2, "insert")) {
+        PyBuffer_Release(&tb);
+        PyBuffer_Release(&rb);
         return NULL;
     }
     uint64_t capacity = (uint64_t)(tb.len / (Py_ssize_t)sizeof(Record));
@@ -342,6 +373,13 @@ static PyObject *kernel_shuffle(PyObject *self, PyObject *args) {
         return NULL;
     }
     Py_ssize_t n = rb.len / (Py_ssize_t)sizeof(int32_t);
+    const Py_buffer shuffle_views[3] = {rb, cb, vb};
+    if (!apart(shuffle_views, 3, "shuffle")) {
+        PyBuffer_Release(&rb);
+        PyBuffer_Release(&cb);
+        PyBuffer_Release(&vb);
+        return NULL;
+    }
     if (cb.len / (Py_ssize_t)sizeof(int32_t) != n || vb.len / (Py_ssize_t)sizeof(double) != n) {
         PyBuffer_Release(&rb);
         PyBuffer_Release(&cb);
@@ -407,6 +445,10 @@ static double train_records(const Job *job) {
     const double eta = job->eta, bound = job->grad_clip;
     double cost = 0.0;
     for (Py_ssize_t r = job->begin; r < job->end; r++) {
+        /* checked before the call, read again here: arrays changed by the caller meanwhile
+         * must not send a row or column outside W */
+        if ((uint64_t)(uint32_t)job->rows[r] >= (uint64_t)job->vocab_size ||
+            (uint64_t)(uint32_t)job->cols[r] >= (uint64_t)job->vocab_size) continue;
         double x = job->values[r];
         Py_ssize_t o1 = (Py_ssize_t)job->rows[r] * stride;
         Py_ssize_t o2 = ((Py_ssize_t)job->cols[r] + job->vocab_size) * stride;
@@ -507,7 +549,7 @@ static PyObject *kernel_train_epoch(PyObject *self, PyObject *args) {
     Job *jobs = NULL;
     pthread_t *threads = NULL;
     double *scratch = NULL;
-    if (got < 5) goto done;
+    if (got < 5 || !apart(views, 5, "train_epoch")) goto done;
     Py_ssize_t n = views[0].len / (Py_ssize_t)sizeof(int32_t);
     if (dim < 1 || dim >= INT_MAX || vocab_size < 1 || workers < 1 || workers > MAX_WORKERS ||
         vocab_size > PY_SSIZE_T_MAX / 2 / ((Py_ssize_t)dim + 1) / (Py_ssize_t)sizeof(double)) {

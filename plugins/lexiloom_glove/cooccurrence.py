@@ -224,7 +224,7 @@ class _Counter:
         n_sentences = len(bounds) - 1
         while sentence < n_sentences:
             check_table(self.table, RECORD, self.filled, self.max_fill, self.window,
-                        self.symmetric)
+                        self.symmetric, (ids, bounds))
             filled, sentence, position = self.kernel.count(  # type: ignore[union-attr]
                 self.table, ids, bounds, self.vocab_size, self.window, self.symmetric,
                 self.distance_weighting, self.max_fill, self.filled, sentence, position)

@@ -34,10 +34,13 @@ def check_sentences(ids: Any, bounds: Any, vocab_size: int) -> tuple[np.ndarray,
 
 
 def check_table(table: Any, record: np.dtype, filled: int, max_fill: int, window: int,
-                symmetric: bool) -> None:
+                symmetric: bool, sentences: tuple[np.ndarray, np.ndarray] | None = None) -> None:
     """A counting table of ``record`` items, its length a power of two above ``max_fill``,
-    ``0 <= filled <= max_fill``, and room for one token's pairs."""
+    ``0 <= filled <= max_fill``, and room for one token's pairs; sharing no memory with the
+    ``sentences`` (ids, bounds) it will count."""
     table = check.array("table", table, record, writable=True)
+    if sentences is not None:
+        check.apart({"table": table, "ids": sentences[0], "bounds": sentences[1]})
     capacity = len(table)
     if capacity == 0 or capacity & (capacity - 1):
         raise KernelInputError(f"table: {capacity} slots, a power of two expected")
@@ -57,12 +60,14 @@ def check_training(rows: Any, cols: Any, values: Any, weights: Any, gradsq: Any,
     check.integer("workers", workers, 1, MAX_WORKERS)
     rows = check.array("rows", rows, np.int32, writable=True)
     cols = check.array("cols", cols, np.int32, writable=True, shape=(len(rows),))
-    check.array("values", values, np.float64, writable=True, shape=(len(rows),))
+    values = check.array("values", values, np.float64, writable=True, shape=(len(rows),))
     check.in_range("rows", rows, 0, vocab_size)
     check.in_range("cols", cols, 0, vocab_size)
+    arrays = {"rows": rows, "cols": cols, "values": values}
     for name, value in (("weights", weights), ("gradsq", gradsq)):
-        check.array(name, value, np.float64, ndim=2, writable=True,
-                    shape=(2 * vocab_size, dim + 1))
+        arrays[name] = check.array(name, value, np.float64, ndim=2, writable=True,
+                                   shape=(2 * vocab_size, dim + 1))
+    check.apart(arrays)
     for name, value in numbers.items():
         check.number(name, value)
 

@@ -14,7 +14,9 @@ class BaseTokenizer:
     """A tokenizer defined by its settings: two are equal when their types and configs are.
 
     Subclasses set ``name`` and implement ``segment``, ``to_config`` and, when cleaning can drop
-    tokens, ``tokenize``.
+    tokens, ``tokenize``. Every ``segment`` is wrapped to check :attr:`max_length` and valid
+    Unicode first; a ``tokenize`` or ``tokenize_batch`` that does not go through ``segment``
+    must pass its texts through :meth:`length_checked`.
     """
 
     name = "base"

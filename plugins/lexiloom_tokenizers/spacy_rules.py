@@ -26,7 +26,7 @@ before spaCy sees it: spaCy's prefix and suffix rules are quadratic in a token's
 apostrophes took minutes; found by benchmarks/fuzz.py). Such runs are not words (base64,
 minified code, long CJK passages without spaces); their pieces become tokens."""
 PIECE = 200
-_LONG_RUN = re.compile(rf"\S{{{LONG_RUN + 1},}}")
+_LONG_RUN = re.compile(rf"(?<!\S)\S{{{LONG_RUN + 1},}}")  # anchored: linear on many runs
 
 
 def pieces(text: str) -> Iterator[tuple[int, str]]:

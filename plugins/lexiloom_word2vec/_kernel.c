@@ -25,6 +25,7 @@
 #include <string.h>
 
 #define RNG_MASK 0xFFFFFFFFFFFFULL
+#define MAX_NEGATIVE 1000
 
 /* With GCC 11+ on x86-64 glibc Linux the training loop is compiled twice, for AVX2+FMA
  * (x86-64-v3) and for baseline x86-64, and the loader picks the best one for the CPU (function
@@ -103,6 +104,8 @@ typedef struct {
     const int64_t *hs_offsets;
     const uint32_t *hs_points;
     const uint8_t *hs_codes;
+    Py_ssize_t n_points, vocab;
+    uint64_t domain;
     int negative, hs, cbow_mean;
     float alpha;
     float *work, *neu1;
@@ -112,7 +115,12 @@ typedef struct {
 /* Hierarchical softmax: predict `word` from the hidden vector `h`, add the error to `work`. */
 static INLINE void hs_update(Trainer *t, uint32_t word, const float *h) {
     Py_ssize_t dim = t->dim;
-    for (int64_t p = t->hs_offsets[word]; p < t->hs_offsets[word + 1]; p++) {
+    /* The tables were checked before the job, but they are read live: bound every access so
+     * that a caller changing them during the call cannot send it out of the arrays. */
+    int64_t first = t->hs_offsets[word], last = t->hs_offsets[word + 1];
+    if (first < 0 || last > t->n_points) return;
+    for (int64_t p = first; p < last; p++) {
+        if (t->hs_points[p] >= (uint32_t)t->vocab) continue;
         float *l2 = t->syn1 + (Py_ssize_t)t->hs_points[p] * dim;
         float g = (1.0f - (float)t->hs_codes[p] - sigmoid(dot(h, l2, dim))) * t->alpha;
         axpy(g, l2, t->work, dim);
@@ -123,7 +131,7 @@ static INLINE void hs_update(Trainer *t, uint32_t word, const float *h) {
 /* Negative sampling: `word` is the positive target, `negative` noise words the negatives. */
 static INLINE void neg_update(Trainer *t, uint32_t word, const float *h) {
     Py_ssize_t dim = t->dim;
-    uint64_t domain = t->cum_table[t->cum_len - 1];
+    uint64_t domain = t->domain;  /* read once per job: checked to be in [1, 2**31) */
     for (int d = 0; d <= t->negative; d++) {
         uint32_t target;
         float label;
@@ -134,6 +142,7 @@ static INLINE void neg_update(Trainer *t, uint32_t word, const float *h) {
             uint64_t x = (t->rng >> 16) % domain;
             uint64_t b = x >> BUCKET_SHIFT;
             target = bisect_left(t->cum_table, x, t->buckets[b], t->buckets[b + 1]);
+            if (target >= (uint32_t)t->cum_len) target = (uint32_t)(t->cum_len - 1);
             t->rng = (t->rng * 25214903917ULL + 11ULL) & RNG_MASK;
             if (target == word) continue;
             label = 0.0f;
@@ -252,13 +261,22 @@ static int get_buf(PyObject *obj, Buf *buf, Py_ssize_t itemsize, const char *kin
     if (PyObject_GetBuffer(obj, &buf->view, flags) < 0) return -1;
     buf->held = 1;
     if (buf->view.itemsize != itemsize || buf->view.ndim != ndim ||
-        !format_ok(buf->view.format, kinds)) {
+        !format_ok(buf->view.format, kinds) ||
+        (buf->view.len && (uintptr_t)buf->view.buf % (uintptr_t)itemsize)) {
         PyErr_Format(PyExc_ValueError,
-                     "%s: expected a contiguous %d-dimensional buffer of %zd-byte items of "
-                     "format %s", name, ndim, itemsize, kinds);
+                     "%s: expected a contiguous, aligned %d-dimensional buffer of %zd-byte "
+                     "items of format %s", name, ndim, itemsize, kinds);
         return -1;
     }
     return 0;
+}
+
+/* Whether two held buffers share bytes: an index table that aliases the weights the kernel
+ * writes would change under it, so every pair must be apart. */
+static int overlap(const Buf *a, const Buf *b) {
+    if (!a->held || !b->held || a->view.len == 0 || b->view.len == 0) return 0;
+    const char *a0 = a->view.buf, *b0 = b->view.buf;
+    return a0 < b0 + b->view.len && b0 < a0 + a->view.len;
 }
 
 static void release(Buf *bufs, int n) {
@@ -301,11 +319,15 @@ static PyObject *train_job(PyObject *self, PyObject *args, PyObject *kwargs) {
     const char *problem = NULL;
     if (!bufs[SYN0].held || !bufs[IDS].held || !bufs[ENDS].held) problem = "syn0, ids and ends are required";
     else if (window < 1) problem = "window must be at least 1";
+    else if (negative > MAX_NEGATIVE) problem = "negative must be at most 1000";
     else if (negative > 0 && (!bufs[SYN1NEG].held || !bufs[CUM].held || bufs[CUM].view.shape[0] < 1))
         problem = "negative sampling needs syn1neg and a non-empty cum_table";
     else if (hs && (!bufs[SYN1].held || !bufs[HS_OFF].held || !bufs[HS_POINTS].held || !bufs[HS_CODES].held))
         problem = "hierarchical softmax needs syn1, hs_offsets, hs_points and hs_codes";
     else if (negative <= 0 && !hs) problem = "either negative > 0 or hs must be set";
+    for (int a = 0; a < NBUF && !problem; a++)
+        for (int b = a + 1; b < NBUF && !problem; b++)
+            if (overlap(&bufs[a], &bufs[b])) problem = "no two arrays may share memory";
     if (problem) {
         release(bufs, NBUF);
         PyErr_SetString(PyExc_ValueError, problem);
@@ -388,6 +410,15 @@ static PyObject *train_job(PyObject *self, PyObject *args, PyObject *kwargs) {
     t.hs_offsets = bufs[HS_OFF].held ? bufs[HS_OFF].view.buf : NULL;
     t.hs_points = bufs[HS_POINTS].held ? bufs[HS_POINTS].view.buf : NULL;
     t.hs_codes = bufs[HS_CODES].held ? bufs[HS_CODES].view.buf : NULL;
+    t.n_points = bufs[HS_POINTS].held ? bufs[HS_POINTS].view.shape[0] : 0;
+    t.vocab = vocab;
+    t.domain = t.cum_table ? t.cum_table[t.cum_len - 1] : 1;
+    if (t.domain < 1 || t.domain > 0x7FFFFFFFu) {  /* changed since it was checked */
+        free(idx); free(reduced); free(bounds); free(scratch); free(buckets);
+        release(bufs, NBUF);
+        PyErr_SetString(PyExc_ValueError, "cum_table changed during the call");
+        return NULL;
+    }
     t.negative = negative;
     t.hs = hs;
     t.cbow_mean = cbow_mean;

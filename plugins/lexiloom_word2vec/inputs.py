@@ -19,12 +19,18 @@ from lexiloom.errors import KernelInputError
 INT32_MAX = 2**31 - 1
 
 
+TABLES = ("syn0", "syn1neg", "syn1", "sample_ints", "cum_table", "hs_offsets", "hs_points",
+          "hs_codes")
+MAX_NEGATIVE = 1000
+"""The kernel's bound on noise words per example (``settings.MAX_NEGATIVE``)."""
+
+
 def check_tables(tables: dict[str, Any]) -> int:
     """Check the shared part of a job's arguments (the keyword arguments of ``train_job`` other
     than ``ids``, ``ends``, ``alpha`` and ``seed``); returns the vocabulary size."""
     syn0 = check.array("syn0", tables["syn0"], np.float32, ndim=2, writable=True)
     size, dim = syn0.shape
-    negative = check.integer("negative", tables["negative"], 0, INT32_MAX)
+    negative = check.integer("negative", tables["negative"], 0, MAX_NEGATIVE)
     hs = check.integer("hs", tables["hs"], 0, 1)
     check.integer("sg", tables["sg"], 0, 1)
     check.integer("window", tables["window"], 1, INT32_MAX)
@@ -50,18 +56,30 @@ def check_tables(tables: dict[str, Any]) -> int:
         check.in_range("hs_codes", codes, 0, 2)
     if tables["sample_ints"] is not None:
         check.array("sample_ints", tables["sample_ints"], np.uint32, shape=(size,))
+    check.apart({name: _view(tables[name]) for name in TABLES})
     return size
 
 
-def check_job(ids: Any, ends: Any, alpha: Any, seed: Any, vocab_size: int) -> None:
+def _view(value: Any) -> np.ndarray | None:
+    if value is None or isinstance(value, np.ndarray):
+        return value
+    return np.asarray(memoryview(value))
+
+
+def check_job(ids: Any, ends: Any, alpha: Any, seed: Any, vocab_size: int,
+              tables: dict[str, Any] | None = None) -> None:
     """Check one job: word ids below ``vocab_size`` (``-1``: a word to skip), sentence ends
-    that cut ``ids`` into slices, a finite learning rate and a 64-bit seed."""
+    that cut ``ids`` into slices, a finite learning rate and a 64-bit seed; with ``tables``
+    (checked by :func:`check_tables`), that the job shares no memory with them."""
     ids = check.array("ids", ids, np.int32)
     check.in_range("ids", ids, -1, vocab_size)
     ends = check.array("ends", ends, np.int32)
     check.offsets("ends", ends, start=None, end=len(ids))
+    if tables is not None:
+        check.apart({"ids": ids, "ends": ends,
+                     **{name: _view(tables[name]) for name in TABLES}})
     check.number("alpha", alpha)
     check.integer("seed", seed, 0, 2**64 - 1)
 
 
-__all__ = ["check_job", "check_tables"]
+__all__ = ["MAX_NEGATIVE", "check_job", "check_tables"]

@@ -177,7 +177,7 @@ class Word2Vec:
         check_tables(tables)
 
         def train(job: Job) -> None:
-            check_job(job.ids, job.ends, job.alpha, job.seed, size)
+            check_job(job.ids, job.ends, job.alpha, job.seed, size, tables)
             train_job(ids=job.ids, ends=job.ends, alpha=job.alpha, seed=job.seed, **tables)
 
         meter = Progress(vocab.raw_words * s["epochs"], enabled=show)

@@ -38,6 +38,10 @@ DEFAULTS: dict[str, Any] = {
 BACKENDS = ("auto", "kernel", "python")
 
 
+MAX_NEGATIVE = 1000
+"""The most noise words per example (the kernel's bound too: more would only burn time)."""
+
+
 def validate(settings: dict[str, Any]) -> dict[str, Any]:
     """Check types and ranges; return the settings, or raise SettingsError naming the fix."""
     unknown = sorted(set(settings) - set(DEFAULTS))
@@ -52,6 +56,9 @@ def validate(settings: dict[str, Any]) -> dict[str, Any]:
     _int(s, "dim", 1)
     _int(s, "window", 1)
     _int(s, "negative", 0)
+    if s["negative"] > MAX_NEGATIVE:
+        raise SettingsError(f"word2vec setting 'negative' must be at most {MAX_NEGATIVE} (noise "
+                            f"words per example; 5-20 is usual), not {s['negative']!r}")
     _int(s, "min_count", 1)
     _int(s, "epochs", 1)
     s["workers"] = resolve_threads(s["workers"], "word2vec setting 'workers'",

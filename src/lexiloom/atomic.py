@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import glob
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -145,7 +145,8 @@ def exclusive(directory: str | os.PathLike[str], what: str = "lexiloom") -> Iter
             raise LexiloomError(f"{directory} is in use by another {what} (its "
                                 f"{LOCK_FILE} is locked); wait for it to finish or choose "
                                 "another output directory") from None
-        for folder in (directory, *(p for p in directory.iterdir() if p.is_dir())):
+        remove_stale_temporaries(directory)
+        for folder in [p for p in directory.iterdir() if p.is_dir()]:
             remove_stale_temporaries(folder)
         yield directory
     finally:
@@ -153,14 +154,31 @@ def exclusive(directory: str | os.PathLike[str], what: str = "lexiloom") -> Iter
 
 
 def remove_stale_temporaries(folder: str | os.PathLike[str], name: str | None = None) -> None:
-    """Remove what :func:`atomic_path` left in ``folder`` for the target ``name`` (``None``:
-    any) when its writer was killed (``.NAME.XXXXXXXX.tmp``). Only call it while holding the lock of
-    every writer of those targets (:func:`exclusive` does, for its directory): a live writer's
-    temporary looks the same."""
-    pattern = "*" if name is None else glob.escape(name)
-    for stale in Path(folder).glob(f".{pattern}.*.tmp"):
-        if stale.is_dir():
+    """Remove what :func:`atomic_path` (or :func:`remove_tree`) left in ``folder`` for the
+    target ``name`` (``None``: any) when its process was killed: ``.NAME.XXXXXXXX.tmp``
+    (``tempfile.mkdtemp``'s eight characters, so ``name`` never matches another target's
+    temporaries). Only call it while holding the lock of every writer of those targets
+    (:func:`exclusive` does, for its directory): a live writer's temporary looks the same."""
+    target = ".+" if name is None else re.escape(name)
+    pattern = re.compile(rf"\.{target}\.[a-z0-9_]{{8}}\.tmp")
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:            # gone or unreadable: nothing of ours to clean there
+        return
+    for stale in entries:
+        if pattern.fullmatch(stale.name) and stale.is_dir():
             shutil.rmtree(stale, ignore_errors=True)
+
+
+def remove_tree(path: str | os.PathLike[str]) -> None:
+    """Remove the directory ``path`` so that it is whole or gone at every moment: it is first
+    renamed into a temporary beside it (one atomic step), then deleted."""
+    path = Path(path)
+    if not path.exists():
+        return
+    trash = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    os.replace(path, trash / path.name)
+    shutil.rmtree(trash, ignore_errors=True)
 
 
 def write_text(target: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:

@@ -41,6 +41,8 @@ def array(name: str, value: Any, dtype: Any, *, ndim: int = 1, writable: bool = 
         raise KernelInputError(f"{name}: {view.ndim} dimensions, {ndim} expected")
     if not view.flags.c_contiguous:
         raise KernelInputError(f"{name}: not C-contiguous; pass np.ascontiguousarray({name})")
+    if not view.flags.aligned:
+        raise KernelInputError(f"{name}: not aligned to its items; pass {name}.copy()")
     if writable and not view.flags.writeable:
         raise KernelInputError(f"{name}: read-only, but the kernel writes to it")
     if shape is not None and any(want is not None and got != want
@@ -48,6 +50,16 @@ def array(name: str, value: Any, dtype: Any, *, ndim: int = 1, writable: bool = 
         expected = ", ".join("any" if want is None else str(want) for want in shape)
         raise KernelInputError(f"{name}: shape {view.shape}, ({expected}) expected")
     return view
+
+
+def apart(arrays: dict[str, np.ndarray | None]) -> None:
+    """No two of ``arrays`` (name: array, ``None`` skipped) share memory: an index array that
+    aliases an array the kernel writes would change under it while it runs."""
+    present = [(name, value) for name, value in arrays.items() if value is not None]
+    for i, (name, value) in enumerate(present):
+        for other, other_value in present[i + 1:]:
+            if value.size and other_value.size and np.may_share_memory(value, other_value):
+                raise KernelInputError(f"{name} and {other} share memory; pass copies")
 
 
 def in_range(name: str, values: np.ndarray, low: int, high: int) -> None:
@@ -94,4 +106,4 @@ def number(name: str, value: Any) -> float:
     return float(value)
 
 
-__all__ = ["array", "in_range", "integer", "number", "offsets"]
+__all__ = ["apart", "array", "in_range", "integer", "number", "offsets"]

@@ -1,6 +1,6 @@
 """``lexiloom corpora convert --resume``: tokenised chunks are saved as they are done; a
-conversion killed with SIGKILL at seeded random moments (three kills) and resumed writes the
-same documents as an uninterrupted one; a chunk that fails its checksum is an error naming it;
+conversion killed with SIGKILL at seeded random chunk counts (three kills) and resumed writes
+the same documents as an uninterrupted one; a chunk that fails its checksum is an error naming it;
 other options, or nothing to resume, are one-line errors."""
 
 from __future__ import annotations
@@ -33,12 +33,13 @@ def corpus(tmp_path_factory) -> Path:
     return path
 
 
-def _docs(path: Path) -> list[tuple[str, dict]]:
+def _docs(path: Path) -> list[tuple[str, list[str], dict]]:
     import spacy
     from spacy.tokens import DocBin
 
     nlp = spacy.blank("en")
-    return [(doc.text, doc.cats) for doc in DocBin().from_disk(path).get_docs(nlp.vocab)]
+    return [(doc.text, [t.text for t in doc], doc.cats)
+            for doc in DocBin().from_disk(path).get_docs(nlp.vocab)]
 
 
 def _args(corpus: Path, out: Path, *extra: str) -> list[str]:
@@ -49,29 +50,25 @@ def _args(corpus: Path, out: Path, *extra: str) -> list[str]:
 @pytest.mark.slow
 def test_killed_three_times_and_resumed_writes_the_same_documents(corpus, tmp_path):
     full = tmp_path / "full.spacy"
-    started = time.monotonic()
     result = CliRunner().invoke(cli, _args(corpus, full))
     assert result.exit_code == 0, result.output
-    seconds = time.monotonic() - started
     out = tmp_path / "killed.spacy"
-    rng = random.Random(19)
+    targets = sorted(random.Random(19).sample(range(1, 20), 3))   # of 20 chunks (18 + 2 dev)
     chunks_seen = []
-    for _ in range(3):
+    for target in targets:
         resume = any(checkpoint_dir(out).glob("*.spacy"))
         proc = subprocess.Popen([sys.executable, "-c", CODE, *_args(
             corpus, out, *(["--resume"] if resume else []))], stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE)
-        before = len(list(checkpoint_dir(out).glob("*.spacy")))
         deadline = time.monotonic() + 120
-        while len(list(checkpoint_dir(out).glob("*.spacy"))) <= before and proc.poll() is None:
+        while len(list(checkpoint_dir(out).glob("*.spacy"))) < target and proc.poll() is None:
             assert time.monotonic() < deadline
-            time.sleep(0.005)
-        time.sleep(rng.uniform(0, 0.3) * seconds)
+            time.sleep(0.002)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         assert not out.exists() or _docs(out)          # never half-written
         chunks_seen.append(len(list(checkpoint_dir(out).glob("*.spacy"))))
-    assert any(n > 0 for n in chunks_seen), chunks_seen
+    assert sum(0 < n < 20 for n in chunks_seen) >= 2, chunks_seen
     if checkpoint_dir(out).is_dir() or not out.exists():
         resume = any(checkpoint_dir(out).glob("*.spacy"))
         result = CliRunner().invoke(cli, _args(corpus, out, *(["--resume"] if resume else [])))
@@ -100,8 +97,20 @@ def test_resume_reuses_whole_chunks_and_rejects_a_damaged_one(corpus, tmp_path):
     chunks = sorted(folder.glob("train-*.spacy"))
     assert len(chunks) == 18                   # 5,400 training docs / 300
     chunks[-1].unlink()                        # as if killed while writing it
-    result = CliRunner().invoke(cli, _args(corpus, out, "--resume"))
+    made = []
+    real_to_docbin = docbin.to_docbin
+
+    def counting(records, **kwargs):
+        made.append(len(records))
+        return real_to_docbin(records, **kwargs)
+
+    docbin.to_docbin = counting
+    try:
+        result = CliRunner().invoke(cli, _args(corpus, out, "--resume"))
+    finally:
+        docbin.to_docbin = real_to_docbin
     assert result.exit_code == 0, result.output
+    assert made == [300, 300, 300]            # the lost train chunk and the two dev chunks
     assert _docs(out) == _docs(full)
     # a damaged chunk is named, not used
     with pytest.raises(KeyboardInterrupt):

@@ -1,7 +1,7 @@
 """GloVe's kernel entry points (count, insert, drain, shuffle, train_epoch) against random and
 adversarial arrays: what the Python boundary (``lexiloom_glove.inputs``) accepts, the kernel
 runs; anything else is a ValueError, never a crash or a loop that does not end. Run under
-AddressSanitizer by ``tools/sanitize_kernels.sh``."""
+AddressSanitizer by ``.ci/sanitize-kernels``."""
 
 from __future__ import annotations
 
@@ -202,3 +202,26 @@ def test_python_boundary_rejects_a_filled_count_above_max_fill():
     with pytest.raises(KernelInputError, match="filled: 9 is out of range"):
         check_table(_empty_table(16), RECORD, 9, 8, 2, True)
     check_table(_empty_table(16), RECORD, 8, 8, 2, True)
+
+
+def test_train_epoch_refuses_rows_that_alias_the_weights():
+    """The reviewer's crash: rows inside W's memory, changed by the training they index."""
+    weights, gradsq = initial_parameters(4, 3, 0)
+    weights[:] = 0.0
+    rows = weights.reshape(-1).view(np.int32)[:2]
+    cols = np.zeros(2, np.int32)
+    values = np.ones(2)
+    with pytest.raises(ValueError, match="share memory"):
+        kernel.train_epoch(rows, cols, values, weights, gradsq, 4, 3, 100.0, 0.75, 0.05,
+                           100.0, 1)
+    assert not accepted(check_training, rows, cols, values, weights, gradsq, 4, 3, 1, {})
+
+
+def test_an_unaligned_array_is_refused_by_both_layers():
+    raw = np.zeros(4 * 5 + 1, np.uint8)
+    rows = np.frombuffer(raw.data, np.int32, count=5, offset=1)
+    weights, gradsq = initial_parameters(4, 3, 0)
+    with pytest.raises(ValueError, match="aligned"):
+        kernel.shuffle(rows, np.zeros(5, np.int32), np.zeros(5), 0)
+    assert not accepted(check_training, rows, np.zeros(5, np.int32), np.zeros(5), weights,
+                        gradsq, 4, 3, 1, {})

@@ -1,7 +1,7 @@
 """Word2Vec's kernel entry point against random and adversarial arrays: it trains or raises a
 ValueError, never crashes, and accepts exactly what the Python boundary
 (``lexiloom_word2vec.inputs``) lets through. Run under AddressSanitizer by
-``tools/sanitize_kernels.sh`` so that a read or write out of bounds fails the run."""
+``.ci/sanitize-kernels`` so that a read or write out of bounds fails the run."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def jobs(draw: st.DrawFn) -> dict:
         key = draw(st.sampled_from(arrays))
         value = job[key]
         how = draw(st.sampled_from(["dtype", "value", "shorter", "longer", "strided",
-                                    "readonly", "ndim"]))
+                                    "readonly", "ndim", "unaligned", "alias"]))
         if how == "dtype":
             value = value.astype(draw(st.sampled_from(DTYPES)))
         elif how == "value" and value.size:
@@ -85,6 +85,15 @@ def jobs(draw: st.DrawFn) -> dict:
             value.flags.writeable = False
         elif how == "ndim":
             value = value.reshape(-1) if value.ndim == 2 else value.reshape(1, -1)
+        elif how == "unaligned" and value.dtype.itemsize > 1:
+            raw = np.zeros(value.nbytes + 1, np.uint8)
+            value = np.frombuffer(raw.data, value.dtype, count=value.size,
+                                  offset=1).reshape(value.shape)
+        elif how == "alias" and key != "syn0" and job["syn0"].nbytes >= value.nbytes > 0:
+            # the array's bytes inside syn0, which the kernel writes
+            flat = job["syn0"].reshape(-1).view(np.uint8)[:value.nbytes]
+            flat[:] = value.reshape(-1).view(np.uint8)
+            value = flat.view(value.dtype).reshape(value.shape)
         job[key] = value
     return job
 
@@ -93,7 +102,7 @@ def python_boundary_accepts(job: dict) -> bool:
     tables = {k: v for k, v in job.items() if k not in ("ids", "ends", "alpha", "seed")}
     try:
         size = check_tables(tables)
-        check_job(job["ids"], job["ends"], job["alpha"], job["seed"], size)
+        check_job(job["ids"], job["ends"], job["alpha"], job["seed"], size, tables)
     except KernelInputError:
         return False
     return True
@@ -161,7 +170,6 @@ def valid_job() -> dict:
 def test_python_boundary_names_the_array_and_the_problem(change, message):
     job = {**valid_job(), **change}
     with pytest.raises(KernelInputError, match=message):
-        assert not python_boundary_accepts(job) or True
         tables = {k: v for k, v in job.items() if k not in ("ids", "ends", "alpha", "seed")}
         check_job(job["ids"], job["ends"], job["alpha"], job["seed"], check_tables(tables))
 
@@ -182,3 +190,25 @@ def test_kernel_rejects_hierarchical_softmax_points_outside_syn1():
         kernel.train_job(**job)
     job["hs_points"] = np.array([0, 1, 2, 3], np.uint32)
     kernel.train_job(**job)
+
+
+@needs_kernel
+def test_an_index_table_aliasing_the_weights_is_refused():
+    """The reviewer's crash: a noise table inside syn1neg's memory changed under the kernel."""
+    job = valid_job()
+    size = job["syn0"].shape[0]
+    alias = job["syn1neg"].reshape(-1).view(np.uint32)[:size]
+    alias[:] = np.arange(1, size + 1, dtype=np.uint32)
+    job["cum_table"] = alias
+    with pytest.raises(ValueError, match="share memory"):
+        kernel.train_job(**job)
+    assert not python_boundary_accepts(job)
+
+
+@needs_kernel
+def test_negative_above_the_bound_is_refused_instead_of_spinning():
+    job = {**valid_job(), "negative": 2**31 - 1}
+    with pytest.raises(ValueError, match="negative must be at most 1000"):
+        kernel.train_job(**job)
+    assert not python_boundary_accepts(job)
+    kernel.train_job(**{**valid_job(), "negative": 1000})      # the bound itself is fine

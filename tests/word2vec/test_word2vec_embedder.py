@@ -43,6 +43,7 @@ def test_vector_size_is_accepted_as_gensims_name_for_dim():
 
 @pytest.mark.parametrize(("settings", "message"), [
     ({"dim": 0}, "dim"), ({"window": 0}, "window"), ({"negative": -1}, "negative"),
+    ({"negative": 1001}, "at most 1000"),
     ({"negative": 0, "hs": False}, "hs=true"), ({"alpha": 0}, "alpha"),
     ({"min_alpha": 0.5}, "min_alpha"), ({"sample": -1}, "sample"),
     ({"min_count": 0}, "min_count"), ({"workers": 0}, "workers"), ({"epochs": "5"}, "epochs"),

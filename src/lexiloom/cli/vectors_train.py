@@ -29,6 +29,7 @@ from lexiloom.threads import resolve_threads
 from lexiloom.vectors import formats
 from lexiloom.vectors.checkpoint import EpochCheckpoint, checkpoint_dir, corpus_fingerprint
 from lexiloom.vectors.streaming import TokenStream
+from lexiloom.version import __version__
 
 SHORTHANDS = ("sg", "dim", "window", "negative", "epochs", "min_count", "workers", "seed")
 """Options that are shorthands for the embedder setting of the same name."""
@@ -188,11 +189,13 @@ def train_vectors(corpus: Sequence[str], *, embedder: str, shorthands: dict[str,
     started = time.perf_counter()
     if resumable:
         fingerprint = {
+            "lexiloom": __version__, "backend": getattr(trainer, "backend", None),
             "embedder": embedder, "corpus": corpus_fingerprint(list(corpus)),
             "settings": {k: v for k, v in used.items() if k not in ("workers", "progress")},
             "tokenizer": [tokenizer, routed["tokenizer"]], "format": fmt, "encoding": encoding}
         with atomic.exclusive(folder, "lexiloom vectors train"):
-            atomic.remove_stale_temporaries(out.parent, out.name)
+            for name in (out.name, out.name + ".sha256", folder.name):
+                atomic.remove_stale_temporaries(out.parent, name)
             checkpoint = EpochCheckpoint(folder, fingerprint, resume=resume)
             vectors = trainer.fit(stream, checkpoint=checkpoint)
             seconds = time.perf_counter() - started

@@ -17,7 +17,6 @@ import gzip
 import json
 import os
 import random
-import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -285,7 +284,7 @@ def convert_to_docbin(
         outputs = [("train", train, out_path)] + ([("dev", dev, dev_path)] if dev_path else [])
         for split, part, path in outputs:
             write_docbin(_chunked_docbin(folder, split, part, nlp, labels, chunk_size), path)
-        shutil.rmtree(folder, ignore_errors=True)
+        atomic.remove_tree(folder)
     return DocBinConversion(
         train_path=Path(out_path), train=len(train),
         dev_path=None if dev_path is None else Path(dev_path), dev=len(dev),

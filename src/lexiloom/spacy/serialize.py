@@ -5,7 +5,8 @@ and the token encoder (``lexiloom.Tok2Vec.v1``) alike.
 The bytes are a msgpack map: ``format`` (which builder rebuilds it:
 :data:`lexiloom.spacy.torch_module.BUILDERS`) and ``version``, the model ``spec``, the ``vocab``
 (:meth:`lexiloom.vocab.Vocab.to_dict`), ``n_labels``, which parameters are frozen, and the
-weights as a safetensors blob with its SHA-256 (checked on loading: damaged weights are a
+weights as a safetensors blob with its SHA-256, and the SHA-256 of the rest (``settings_sha256``:
+spec, vocabulary, ...; both checked on loading: damaged bytes are a
 :class:`~lexiloom.errors.ModelFileError`, not a model that predicts garbage). Loading rebuilds
 the module from the spec and loads the weights
 strictly. A plain ``torch.nn.Embedding`` input layer is rebuilt as a trainable embedding of the
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from lexiloom.errors import ModelFileError
+from lexiloom.errors import LexiloomError, ModelFileError
 from lexiloom.manifest import digest
 from lexiloom.spacy.torch_module import BUILDERS, CLASSIFIER_FORMAT
 from lexiloom.vocab import Vocab
@@ -65,8 +66,21 @@ def serialize_model(module: torch.nn.Module | None) -> bytes:
         state, axes = quantize_state(state)
         message["quantized"] = {"scheme": scheme, "axes": axes}
     weights = save(state)
-    message.update(weights=weights, sha256=digest(weights))
+    message.update(weights=weights, sha256=digest(weights),
+                   settings_sha256=_settings_digest(message))
     return srsly.msgpack_dumps(message)
+
+
+_DIGESTS = ("weights", "sha256", "settings_sha256")
+
+
+def _settings_digest(message: dict[str, Any]) -> str:
+    """The SHA-256 of everything in ``message`` but the weights and the digests, as canonical
+    JSON (so a flipped byte in the spec or vocabulary is caught as surely as in the weights)."""
+    import json
+
+    rest = {k: v for k, v in message.items() if k not in _DIGESTS}
+    return digest(json.dumps(rest, sort_keys=True, ensure_ascii=False).encode("utf-8"))
 
 
 def deserialize_model(module: Any, data: bytes, device: torch.device) -> torch.nn.Module | None:
@@ -87,6 +101,11 @@ def deserialize_model(module: Any, data: bytes, device: torch.device) -> torch.n
         if "sha256" in message and digest(message["weights"]) != message["sha256"]:
             raise ModelFileError("the lexiloom model's weights changed since they were saved "
                                  "(SHA-256 mismatch: a damaged copy?); save the pipeline again")
+        if "settings_sha256" in message and \
+                _settings_digest(message) != message["settings_sha256"]:
+            raise ModelFileError("the lexiloom model's settings or vocabulary changed since "
+                                 "they were saved (SHA-256 mismatch: a damaged copy?); save the "
+                                 "pipeline again")
         state = load(message["weights"])
         quantized = message.get("quantized")
         if quantized is not None:
@@ -101,9 +120,15 @@ def deserialize_model(module: Any, data: bytes, device: torch.device) -> torch.n
     except Exception as err:
         raise ModelFileError(f"not a lexiloom model ({err}); save it again with this version "
                              f"of lexiloom") from None
-    shape = message.get("embedding")
-    substitute = {"name": "trainable", "dim": int(shape[1])} if shape else None
-    rebuilt = build(spec, vocab, n_labels, embedder=substitute)
+    try:
+        shape = message.get("embedding")
+        substitute = {"name": "trainable", "dim": int(shape[1])} if shape else None
+        rebuilt = build(spec, vocab, n_labels, embedder=substitute)
+    except LexiloomError:      # an unknown component names what is installed
+        raise
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as err:
+        raise ModelFileError(f"the saved lexiloom model's settings cannot build a model "
+                             f"({type(err).__name__}: {err}); save it again") from None
     try:
         rebuilt.load_state_dict(state, strict=True)
     except RuntimeError as err:

@@ -26,14 +26,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from lexiloom import atomic, manifest
-from lexiloom.errors import ModelFileError, SettingsError
+from lexiloom.errors import LexiloomError, ModelFileError, SettingsError
 
 SUFFIX = ".checkpoint"
 STATE_DIR = "state"
@@ -51,9 +50,14 @@ def checkpoint_dir(out: str | os.PathLike[str]) -> Path:
 def corpus_fingerprint(paths: list[str]) -> list[dict[str, Any]]:
     """Each corpus path with the size and modification time of its files (a folder: every
     file below it), so that resuming on a changed corpus is caught."""
+    from lexiloom.corpora.bundled import resolve_corpus
+
     described = []
     for raw in paths:
-        path = Path(raw)
+        try:
+            path, _ = resolve_corpus(raw)        # a bundled name: its files
+        except LexiloomError:
+            path = Path(raw)
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         described.append({"path": raw, "files": [
             {"name": str(f), "size": f.stat().st_size, "mtime_ns": f.stat().st_mtime_ns}
@@ -115,8 +119,9 @@ class EpochCheckpoint:
         self.saves += 1
 
     def discard(self) -> None:
-        """Remove the checkpoint (the run finished and its output is written)."""
-        shutil.rmtree(self.directory, ignore_errors=True)
+        """Remove the checkpoint (the run finished and its output is written), whole: a kill
+        meanwhile leaves it as it was or gone, never half-deleted."""
+        atomic.remove_tree(self.directory)
 
 
 __all__ = ["EpochCheckpoint", "checkpoint_dir", "corpus_fingerprint"]
