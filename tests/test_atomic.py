@@ -81,7 +81,9 @@ def test_the_fallback_without_renameat2_still_replaces_whole(tmp_path, monkeypat
         tmp.mkdir()
         (tmp / "meta.json").write_text("{}")
     assert sorted(p.name for p in target.iterdir()) == ["meta.json"]
-    assert [p.name for p in tmp_path.iterdir()] == ["pipeline"]
+    # the folder is now versioned: a link to its one version, replaced in one rename from now on
+    (version,) = [p for p in tmp_path.iterdir() if p.name != "pipeline"]
+    assert target.is_symlink() and target.resolve() == version.resolve()
 
 
 def test_stale_temporaries_of_a_target_are_removed_and_no_others(tmp_path):
@@ -115,4 +117,63 @@ def test_remove_tree_leaves_nothing_behind(tmp_path):
     (tmp_path / "ckpt" / "state" / "a.bin").write_bytes(b"x")
     remove_tree(tmp_path / "ckpt")
     remove_tree(tmp_path / "missing")            # nothing there: no error
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_without_renameat2_a_directory_is_swapped_through_a_link_never_missing(tmp_path,
+                                                                              monkeypatch):
+    import threading
+
+    from lexiloom import atomic
+
+    monkeypatch.setattr(atomic, "_exchange", lambda a, b: False)   # as on a system without it
+    target = tmp_path / "model-best"
+
+    def write(n: int) -> None:
+        with atomic.atomic_path(target) as tmp:
+            tmp.mkdir()
+            (tmp / "n.txt").write_text(str(n))
+
+    write(0)
+    assert target.is_dir() and not target.is_symlink()        # a first write: a plain folder
+    write(1)                                                   # moved aside once, then linked
+    assert target.is_symlink() and (target / "n.txt").read_text() == "1"
+    seen: list[str | None] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            try:
+                seen.append((target / "n.txt").read_text())
+            except FileNotFoundError:
+                seen.append(None)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    for n in range(2, 40):
+        write(n)
+    stop.set()
+    reader.join()
+    assert None not in seen and len(seen) > 40
+    assert (target / "n.txt").read_text() == "39"
+    versions = [p.name for p in tmp_path.iterdir() if p.name.endswith(".v")]
+    assert len(versions) == 1 and sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["model-best", *versions])
+
+
+def test_an_orphan_version_is_stale_and_the_linked_one_is_not(tmp_path, monkeypatch):
+    from lexiloom import atomic
+
+    monkeypatch.setattr(atomic, "_exchange", lambda a, b: False)
+    target = tmp_path / "out"
+    for n in range(3):
+        with atomic.atomic_path(target) as tmp:
+            tmp.mkdir()
+            (tmp / "f").write_text(str(n))
+    (tmp_path / ".out.zzzz9999.v").mkdir()                    # a killed swap's new version
+    atomic.remove_stale_temporaries(tmp_path, "out")
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert len(names) == 2 and ".out.zzzz9999.v" not in names
+    assert (target / "f").read_text() == "2"
+    atomic.remove_tree(target)                                 # the link and its version
     assert list(tmp_path.iterdir()) == []

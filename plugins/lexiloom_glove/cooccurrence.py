@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from lexiloom.errors import CorpusError
+from lexiloom.errors import CorpusError, ModelFileError
 from lexiloom.kernels import Kernel
 from lexiloom_glove import fallback
 from lexiloom_glove.inputs import check_sentences, check_table
@@ -105,6 +105,9 @@ def count_cooccurrences(
     kernel: ModuleType | bool | None = True,
     tmp_dir: str | os.PathLike[str] | None = None,
     on_progress: Callable[[int], Any] | None = None,
+    shard_dir: str | os.PathLike[str] | None = None,
+    resume: dict[str, Any] | None = None,
+    on_checkpoint: Callable[[dict[str, Any]], Any] | None = None,
 ) -> Cooccurrence:
     """Count the co-occurrences of ``sentences`` (token lists) over the words of ``index``.
 
@@ -112,13 +115,30 @@ def count_cooccurrences(
     kernel when it is built, ``False`` the numpy fallback, a module that module. Shards go to a
     temporary directory under ``tmp_dir`` (default: the system's), removed afterwards.
     ``on_progress(words)`` is called after each chunk with the number of raw tokens read so far.
+
+    Resumable counting: with ``shard_dir`` the shards go there and stay, and after each chunk
+    of sentences in which the table spilled, what is in memory is spilled too and
+    ``on_checkpoint(state)`` is called with a JSON-serialisable state; ``resume=state``
+    continues from it (the chunks it covers are read and skipped, its shards reused). A run
+    with the same checkpoints gives the same counts, resumed or not.
     """
     module = load_kernel() if kernel is True else (None if kernel is False else kernel)
     counter = _Counter(len(index), window, symmetric, distance_weighting, memory_mb, module,
-                       tmp_dir)
+                       tmp_dir, shard_dir)
+    skip = 0
+    if resume is not None:
+        counter.restore(resume)
+        skip = int(resume["chunks"])
     try:
-        for ids, bounds in _id_chunks(sentences, index, on_progress):
+        saved = len(counter.shards)
+        for number, (ids, bounds) in enumerate(_id_chunks(sentences, index, on_progress), 1):
+            if number <= skip:
+                continue
             counter.add(ids, bounds)
+            if on_checkpoint is not None and len(counter.shards) > saved:
+                counter.spill_all()
+                saved = len(counter.shards)
+                on_checkpoint(counter.state(number))
         return counter.finish()
     finally:
         counter.close()
@@ -186,7 +206,8 @@ class _Counter:
 
     def __init__(self, vocab_size: int, window: int, symmetric: bool, distance_weighting: bool,
                  memory_mb: float, kernel: ModuleType | None,
-                 tmp_dir: str | os.PathLike[str] | None) -> None:
+                 tmp_dir: str | os.PathLike[str] | None,
+                 shard_dir: str | os.PathLike[str] | None = None) -> None:
         self.vocab_size = vocab_size
         self.window = window
         self.symmetric = symmetric
@@ -196,6 +217,7 @@ class _Counter:
         self.max_fill = int(min(self.capacity, INITIAL_CAPACITY) * MAX_LOAD)
         self.budget = int(self.capacity * MAX_LOAD)
         self.tmp_dir = tmp_dir
+        self.kept_dir = None if shard_dir is None else Path(shard_dir)
         self._shard_dir: tempfile.TemporaryDirectory[str] | None = None
         self.shards: list[Path] = []
         self.tokens = 0
@@ -276,13 +298,56 @@ class _Counter:
         return records
 
     def _spill(self, records: np.ndarray) -> None:
-        if self._shard_dir is None:
-            self._shard_dir = tempfile.TemporaryDirectory(prefix="lexiloom-glove-",
-                                                          dir=self.tmp_dir)
-        path = Path(self._shard_dir.name) / f"shard-{len(self.shards):05d}.bin"
-        records.tofile(path)
+        if self.kept_dir is not None:
+            folder = self.kept_dir
+            folder.mkdir(parents=True, exist_ok=True)
+        else:
+            if self._shard_dir is None:
+                self._shard_dir = tempfile.TemporaryDirectory(prefix="lexiloom-glove-",
+                                                              dir=self.tmp_dir)
+            folder = Path(self._shard_dir.name)
+        path = folder / f"shard-{len(self.shards):05d}.bin"
+        with open(path, "wb") as out:
+            records.tofile(out)
+            out.flush()
+            os.fsync(out.fileno())
         self.shards.append(path)
         self._reset()
+
+    # -- checkpoints ---------------------------------------------------------------------------
+    def spill_all(self) -> None:
+        """Spill what is in memory, so that the shards hold every count so far."""
+        records = self._drain_table() if self.kernel is not None else self._drain_arrays()
+        if len(records):
+            self._spill(records)
+
+    def state(self, chunks: int) -> dict[str, Any]:
+        """What :meth:`restore` needs after ``chunks`` chunks, every count in the shards."""
+        return {"chunks": chunks, "tokens": self.tokens, "peak": self.peak,
+                "table_bytes": self.table_bytes, "max_fill": self.max_fill,
+                "table_slots": len(self.table) if self.kernel is not None else 0,
+                "shards": [[p.name, p.stat().st_size] for p in self.shards]}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """Continue from :meth:`state`: its shards (each checked to be whole) and counters."""
+        if self.kept_dir is None:
+            raise ValueError("restoring a count needs its shard_dir")
+        shards = []
+        for name, size in state["shards"]:
+            path = self.kept_dir / name
+            if not path.is_file() or path.stat().st_size != size:
+                raise ModelFileError(f"{path}: a counting shard is missing or truncated; delete "
+                                     f"{self.kept_dir.parent} and start again")
+            shards.append(path)
+        listed = {p.name for p in shards}
+        for stray in self.kept_dir.glob("shard-*.bin"):    # written after the state was saved
+            if stray.name not in listed:
+                stray.unlink()
+        self.shards = shards
+        self.tokens, self.peak = int(state["tokens"]), int(state["peak"])
+        self.table_bytes, self.max_fill = int(state["table_bytes"]), int(state["max_fill"])
+        if self.kernel is not None and state["table_slots"]:
+            self.table = _empty_table(int(state["table_slots"]))
 
     def _reset(self) -> None:
         if self.kernel is not None:

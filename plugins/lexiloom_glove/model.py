@@ -57,6 +57,11 @@ if TYPE_CHECKING:
 
 COUNTS = "counts"
 """The checkpoint part holding the vocabulary and co-occurrences (saved once, when counted)."""
+VOCAB = "vocab"
+"""The checkpoint part holding the vocabulary while the co-occurrences are counted."""
+COUNTING = "counting"
+"""The checkpoint part holding the progress of counting (the shards in :data:`SHARDS`)."""
+SHARDS = "shards"
 
 
 def _restored_counts(state: dict[str, Any], arrays: dict[str, np.ndarray]
@@ -169,17 +174,34 @@ class GloVe:
             vocab, cooc = _restored_counts(*saved)
             counted = time.perf_counter()
         else:
-            show.start("vocabulary")
-            vocab = count_vocabulary(sentences, min_count=self.min_count,
-                                     max_vocab_size=self.max_vocab_size,
-                                     on_progress=show.update)
-            show.finish()
+            vocab_saved = checkpoint.restore(VOCAB) if checkpoint is not None else None
+            if vocab_saved is not None:
+                vocab = Vocabulary(vocab_saved[0]["words"], vocab_saved[1]["counts"].tolist(),
+                                   vocab_saved[0]["total_words"])
+            else:
+                show.start("vocabulary")
+                vocab = count_vocabulary(sentences, min_count=self.min_count,
+                                         max_vocab_size=self.max_vocab_size,
+                                         on_progress=show.update)
+                show.finish()
+                if checkpoint is not None:
+                    checkpoint.save({"words": vocab.words, "total_words": vocab.total_words},
+                                    {"counts": np.asarray(vocab.counts, dtype=np.int64)},
+                                    part=VOCAB)
             counted = time.perf_counter()
             show.start("co-occurrences")
+            resumable: dict[str, Any] = {}
+            if checkpoint is not None:
+                progress_state = checkpoint.restore(COUNTING)
+                resumable = {
+                    "shard_dir": checkpoint.directory / SHARDS,
+                    "resume": progress_state[0] if progress_state is not None else None,
+                    "on_checkpoint": lambda state: checkpoint.save(state, {}, part=COUNTING)}
             cooc = counting.count_cooccurrences(
                 sentences, vocab.index, window=self.window, symmetric=self.symmetric,
                 distance_weighting=self.distance_weighting, memory_mb=self.memory_mb,
-                kernel=kernel if kernel is not None else False, on_progress=show.update)
+                kernel=kernel if kernel is not None else False, on_progress=show.update,
+                **resumable)
             show.finish()
             if len(cooc) == 0:
                 raise CorpusError("no two vocabulary words occur within the window of each "
@@ -190,6 +212,7 @@ class GloVe:
                      "tokens": cooc.tokens},
                     {"counts": np.asarray(vocab.counts, dtype=np.int64), "rows": cooc.rows,
                      "cols": cooc.cols, "values": cooc.values}, part=COUNTS)
+                checkpoint.remove(COUNTING, SHARDS)     # the counts hold all they held
         trained_from = time.perf_counter()
         resume_from = None
         state = checkpoint.restore() if checkpoint is not None else None

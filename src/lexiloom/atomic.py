@@ -46,24 +46,53 @@ def _cannot_write(target: Path, err: OSError) -> LexiloomError:
 
 def _replace(tmp_target: Path, target: Path) -> None:
     """Move the finished ``tmp_target`` over ``target``, its files fsynced first and the parent
-    directory after.
+    directory after, so that ``target`` is at every moment the old one or the new one, whole.
 
-    A directory over a directory is swapped in one step with ``renameat2(RENAME_EXCHANGE)``
-    where the OS and file system have it (Linux 3.15+), so ``target`` always exists, old or new;
-    elsewhere the old one is first renamed to a unique name beside it (a moment in which
-    ``target`` does not exist, never one in which it is half written)."""
+    A file replaces a file with one ``rename``. A directory replaces a directory by
+    ``renameat2(RENAME_EXCHANGE)`` where the OS and file system have it (Linux 3.15+). Where
+    they do not, the directory becomes versioned: the new one is renamed to
+    ``.NAME.XXXXXXXX.v`` beside ``target``, and ``target`` is a symbolic link to it, replaced
+    by ``rename`` (one step); the old version is then deleted. The first such replacement moves
+    the plain directory aside (the one moment in which ``target`` does not exist); every later
+    one swaps the link."""
     _fsync_tree(tmp_target)
-    if tmp_target.is_dir() and target.is_dir():
+    if not tmp_target.is_dir():
+        os.replace(tmp_target, target)
+    elif target.is_symlink():
+        _replace_versioned(tmp_target, target)
+    elif target.is_dir():
         if not _exchange(tmp_target, target):
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old",
-                                        dir=target.parent))
-            os.replace(target, old / target.name)
-            os.replace(tmp_target, target)
-            shutil.rmtree(old, ignore_errors=True)
+            _replace_versioned(tmp_target, target)
         # after an exchange, tmp_target holds the old directory; the caller removes it
     else:
         os.replace(tmp_target, target)
     _fsync_dir(target.parent)
+
+
+VERSION_SUFFIX = ".v"
+
+
+def _replace_versioned(tmp_target: Path, target: Path) -> None:
+    """Point the symbolic link ``target`` at ``tmp_target`` (moved to a version name beside
+    it) in one ``rename``, then delete the version it pointed to."""
+    parent = target.parent
+    version = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=VERSION_SUFFIX,
+                                    dir=parent))
+    os.rmdir(version)
+    os.replace(tmp_target, version)
+    old = parent / os.readlink(target) if target.is_symlink() else None
+    link = parent / f".{target.name}.{os.urandom(4).hex()}.link"
+    os.symlink(version.name, link)
+    if target.exists() and not target.is_symlink():   # a plain directory: moved aside once
+        aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+        os.replace(target, aside / target.name)
+        old = aside
+    os.replace(link, target)
+    if old is not None and old.resolve() != version.resolve():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+
 
 
 _RENAME_EXCHANGE = 2
@@ -157,28 +186,37 @@ def remove_stale_temporaries(folder: str | os.PathLike[str], name: str | None = 
     """Remove what :func:`atomic_path` (or :func:`remove_tree`) left in ``folder`` for the
     target ``name`` (``None``: any) when its process was killed: ``.NAME.XXXXXXXX.tmp``
     (``tempfile.mkdtemp``'s eight characters, so ``name`` never matches another target's
-    temporaries). Only call it while holding the lock of every writer of those targets
-    (:func:`exclusive` does, for its directory): a live writer's temporary looks the same."""
+    temporaries) and versions ``.NAME.XXXXXXXX.v`` that ``NAME`` does not link to. Only call it
+    while holding the lock of every writer of those targets (:func:`exclusive` does, for its
+    directory): a live writer's temporary looks the same."""
     target = ".+" if name is None else re.escape(name)
     pattern = re.compile(rf"\.{target}\.[a-z0-9_]{{8}}\.tmp")
     try:
         entries = list(Path(folder).iterdir())
     except OSError:            # gone or unreadable: nothing of ours to clean there
         return
+    versions = re.compile(rf"\.({target})\.[a-z0-9_]{{8}}\.v")
     for stale in entries:
         if pattern.fullmatch(stale.name) and stale.is_dir():
             shutil.rmtree(stale, ignore_errors=True)
+        elif (match := versions.fullmatch(stale.name)) and not stale.is_symlink():
+            link = stale.parent / match.group(1)    # the version its link points to is live
+            if not (link.is_symlink() and os.readlink(link) == stale.name):
+                shutil.rmtree(stale, ignore_errors=True)
 
 
 def remove_tree(path: str | os.PathLike[str]) -> None:
     """Remove the directory ``path`` so that it is whole or gone at every moment: it is first
     renamed into a temporary beside it (one atomic step), then deleted."""
     path = Path(path)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return
+    version = path.parent / os.readlink(path) if path.is_symlink() else None
     trash = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     os.replace(path, trash / path.name)
     shutil.rmtree(trash, ignore_errors=True)
+    if version is not None:                  # a versioned directory (see _replace): its data
+        shutil.rmtree(version, ignore_errors=True)
 
 
 def write_text(target: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:

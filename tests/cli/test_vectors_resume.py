@@ -167,3 +167,46 @@ def test_a_finished_run_leaves_only_the_vectors_and_their_sidecar(corpus, tmp_pa
     result = _invoke(str(corpus), *ARGS["glove"], "--epochs", "2", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["v.txt", "v.txt.sha256"]
+
+
+SMALL_CHUNKS = ("import sys; import lexiloom_glove.cooccurrence as c; c.CHUNK_TOKENS = 3000; "
+                "from lexiloom.cli import main; sys.argv[0] = 'lexiloom'; main()")
+"""The CLI with counting chunks of 3,000 tokens (1,048,576 by default), so this corpus is
+counted in 40 chunks, each a checkpoint (the table spills at -o memory_mb=1)."""
+
+
+def _chunks_counted(out: Path) -> int | None:
+    saved = checkpoint_dir(out) / "counting" / "state.json"
+    try:
+        return json.loads(saved.read_text())["chunks"]
+    except (OSError, ValueError):
+        return None
+
+
+@pytest.mark.slow
+def test_glove_killed_while_counting_resumes_the_count(corpus, tmp_path):
+    args = [*ARGS["glove"], "--epochs", "3", "-o", "memory_mb=1", "--no-progress"]
+
+    def start(out: Path, *extra: str) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-c", SMALL_CHUNKS, "vectors", "train",
+                                 str(corpus), *args, "--out", str(out), *extra],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    full = tmp_path / "full.txt"
+    _finish(start(full))
+    out = tmp_path / "killed.txt"
+    counted = []
+    for target in sorted(random.Random("count").sample(range(2, 38), 2)):
+        resume = (checkpoint_dir(out) / "vocab").is_dir()
+        proc = start(out, *(["--resume"] if resume else []))
+        deadline = time.monotonic() + 120
+        while (_chunks_counted(out) or 0) < target and proc.poll() is None:
+            assert time.monotonic() < deadline, "no counting checkpoint within 120 s"
+            time.sleep(0.002)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        counted.append(_chunks_counted(out))
+    assert all(0 < (n or 0) < 40 for n in counted), counted      # both kills while counting
+    _finish(start(out, "--resume"))
+    assert out.read_bytes() == full.read_bytes()
+    assert not checkpoint_dir(out).exists()

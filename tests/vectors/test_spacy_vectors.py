@@ -75,3 +75,17 @@ def test_unknown_language_is_a_settings_error(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="no language 'zz-nope'"):
         to_spacy_pipeline(planted_vectors(), tmp_path / "p", lang="zz-nope")
     assert not (tmp_path / "p").exists()
+
+
+def test_the_exported_pipeline_carries_a_manifest_that_catches_a_flipped_byte(tmp_path):
+    from lexiloom import manifest
+    from lexiloom.errors import ModelFileError
+
+    out = to_spacy_pipeline(planted_vectors(), tmp_path / "p")
+    assert manifest.verify(out)
+    vectors = next(p for p in (out / "vocab").iterdir() if p.name == "vectors")
+    data = bytearray(vectors.read_bytes())
+    data[-1] ^= 1
+    vectors.write_bytes(bytes(data))
+    with pytest.raises(ModelFileError, match="vectors"):
+        manifest.verify(out)

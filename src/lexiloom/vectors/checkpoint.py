@@ -118,6 +118,11 @@ class EpochCheckpoint:
             manifest.write(tmp, [ARRAYS, STATE, FINGERPRINT])
         self.saves += 1
 
+    def remove(self, *parts: str) -> None:
+        """Remove saved ``parts`` (folders of the checkpoint) that a later save made useless."""
+        for part in parts:
+            atomic.remove_tree(self.directory / part)
+
     def discard(self) -> None:
         """Remove the checkpoint (the run finished and its output is written), whole: a kill
         meanwhile leaves it as it was or gone, never half-deleted."""

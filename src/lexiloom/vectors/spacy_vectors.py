@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from lexiloom import atomic
+from lexiloom import atomic, manifest
 from lexiloom.errors import SettingsError
 from lexiloom.vectors.keyed import KeyedVectors
 
@@ -48,7 +48,8 @@ def to_spacy_pipeline(
     name: str | None = None,
 ) -> Path:
     """Write a blank spaCy pipeline for ``lang`` holding ``kv`` as its vectors to ``out_dir``
-    (atomically: a failure leaves no half-written directory); ``spacy.load(out_dir)`` loads it.
+    (atomically: a failure leaves no half-written directory), with a ``manifest.json`` of its
+    files that lexiloom's loaders check; ``spacy.load(out_dir)`` loads it.
     """
     import spacy
 
@@ -63,4 +64,5 @@ def to_spacy_pipeline(
         raise SettingsError(f"{out} exists and is not a directory; choose another OUT_DIR")
     with atomic.atomic_path(out) as tmp:
         nlp.to_disk(tmp)
+        manifest.write_tree(tmp)
     return out
