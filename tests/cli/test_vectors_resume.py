@@ -56,12 +56,16 @@ def _finish(proc: subprocess.Popen) -> None:
     assert proc.returncode == 0, err
 
 
-def _epochs_saved(out: Path) -> int | None:
-    saved = checkpoint_dir(out) / "state" / "state.json"
+def _saved(out: Path, part: str, key: str) -> int | None:
+    """``key`` of the state saved in checkpoint ``part`` (None before the first save)."""
     try:
-        return json.loads(saved.read_text())["epoch"]
+        return json.loads((checkpoint_dir(out) / part / "state.json").read_text())[key]
     except (OSError, ValueError):
         return None
+
+
+def _epochs_saved(out: Path) -> int | None:
+    return _saved(out, "state", "epoch")
 
 
 def _no_half_written_files(out: Path) -> None:
@@ -176,11 +180,7 @@ counted in 40 chunks, each a checkpoint (the table spills at -o memory_mb=1)."""
 
 
 def _chunks_counted(out: Path) -> int | None:
-    saved = checkpoint_dir(out) / "counting" / "state.json"
-    try:
-        return json.loads(saved.read_text())["chunks"]
-    except (OSError, ValueError):
-        return None
+    return _saved(out, "counting", "chunks")
 
 
 @pytest.mark.slow
