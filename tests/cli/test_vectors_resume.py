@@ -68,6 +68,17 @@ def _epochs_saved(out: Path) -> int | None:
     return _saved(out, "state", "epoch")
 
 
+def _kill_when(proc: subprocess.Popen, saved, target: int, seconds: float = 120) -> None:
+    """SIGKILL ``proc`` as soon as ``saved()`` (a checkpoint's counter) reaches ``target``, or
+    once it ended."""
+    deadline = time.monotonic() + seconds
+    while (saved() or 0) < target and proc.poll() is None:
+        assert time.monotonic() < deadline, f"no such checkpoint within {seconds:g} s"
+        time.sleep(0.002)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+
 def _no_half_written_files(out: Path) -> None:
     """The output is absent or whole (its sidecar verifies); every checkpoint saved is whole."""
     if out.exists():
@@ -96,12 +107,7 @@ def test_killed_three_times_and_resumed_gives_the_uninterrupted_vectors(corpus, 
         can_resume = any((checkpoint_dir(out) / part).is_dir() for part in ("state", "counts"))
         proc = _run(corpus, embedder, out, *(["--resume"] if can_resume else []))
         resumed += can_resume
-        deadline = time.monotonic() + 120
-        while (_epochs_saved(out) or 0) < target and proc.poll() is None:
-            assert time.monotonic() < deadline, "no checkpoint within 120 s"
-            time.sleep(0.002)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        _kill_when(proc, lambda: _epochs_saved(out), target)
         _no_half_written_files(out)
         epochs_done.append(_epochs_saved(out))
     # A kill after the vectors were written but before the checkpoint was removed leaves
@@ -199,12 +205,7 @@ def test_glove_killed_while_counting_resumes_the_count(corpus, tmp_path):
     for target in sorted(random.Random("count").sample(range(2, 38), 2)):
         resume = (checkpoint_dir(out) / "vocab").is_dir()
         proc = start(out, *(["--resume"] if resume else []))
-        deadline = time.monotonic() + 120
-        while (_chunks_counted(out) or 0) < target and proc.poll() is None:
-            assert time.monotonic() < deadline, "no counting checkpoint within 120 s"
-            time.sleep(0.002)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        _kill_when(proc, lambda: _chunks_counted(out), target)
         counted.append(_chunks_counted(out))
     assert all(0 < (n or 0) < 40 for n in counted), counted      # both kills while counting
     _finish(start(out, "--resume"))
