@@ -137,3 +137,29 @@ def test_resume_with_other_options_or_nothing_to_resume_is_one_line(corpus, tmp_
     result = CliRunner().invoke(cli, _args(corpus, out, "--resume"))
     assert result.exit_code != 0 and "is of another conversion" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("chunk_size", "chunks"), [(300, 18), (1000, 6)])
+def test_chunk_size_sets_how_many_documents_each_checkpoint_chunk_holds(corpus, tmp_path,
+                                                                         chunk_size, chunks):
+    from lexiloom.corpora import docbin
+
+    out = tmp_path / "c.spacy"
+    real = docbin.write_docbin
+    docbin.write_docbin = lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            docbin.convert_to_docbin(corpus, out, dev_path=out.with_suffix(".dev"),
+                                     chunk_size=chunk_size)
+    finally:
+        docbin.write_docbin = real
+    assert len(list(checkpoint_dir(out).glob("train-*.spacy"))) == chunks   # of 5,400 docs
+
+
+@pytest.mark.parametrize("bad", [0, -5, "10", True])
+def test_a_chunk_size_that_is_not_a_positive_count_is_a_settings_error(corpus, tmp_path, bad):
+    from lexiloom.corpora.docbin import convert_to_docbin
+    from lexiloom.errors import SettingsError
+
+    with pytest.raises(SettingsError, match="chunk_size"):
+        convert_to_docbin(corpus, tmp_path / "c.spacy", chunk_size=bad)

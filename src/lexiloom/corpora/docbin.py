@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from lexiloom import atomic, manifest
 from lexiloom.atomic import write_bytes
-from lexiloom.corpora.reading import read_corpus
+from lexiloom.corpora.reading import corpus_files, corpus_format, read_corpus
 from lexiloom.corpora.record import BadLines, Record
 from lexiloom.errors import CorpusError, LexiloomError, ModelFileError, SettingsError
 
@@ -112,25 +112,6 @@ def checkpoint_dir(out_path: str | os.PathLike[str]) -> Path:
     """The checkpoint folder of a conversion writing ``out_path``: ``out_path.checkpoint``."""
     out = Path(out_path)
     return out.with_name(out.name + ".checkpoint")
-
-
-def _describe(path: str | os.PathLike[str]) -> list[list[Any]]:
-    """Each file of the corpus at ``path`` (a bundled name resolved) with its size and
-    modification time."""
-    from lexiloom.corpora.bundled import resolve_corpus
-
-    root, _ = resolve_corpus(path)
-    files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
-    return [[str(f), f.stat().st_size, f.stat().st_mtime_ns] for f in files]
-
-
-def _format_of(path: str | os.PathLike[str], format: str | None) -> str:
-    """The reader ``read_corpus`` uses for ``path`` given ``format``."""
-    from lexiloom.corpora.bundled import resolve_corpus
-    from lexiloom.corpora.reading import detect_format
-
-    resolved, bundled = resolve_corpus(path)
-    return format or bundled or detect_format(resolved)
 
 
 def _start(folder: Path, fingerprint: dict[str, Any], resume: bool) -> None:
@@ -272,11 +253,11 @@ def convert_to_docbin(
     labels = corpus_labels(records)
     exclusive = bool(labels) and is_exclusive(records)
     train, dev = (records, []) if dev_path is None else split_records(records, dev_fraction, seed)
-    fingerprint = {"in": _describe(in_path), "out": str(out_path),
+    fingerprint = {"in": corpus_files(in_path), "out": str(out_path),
                    "dev": None if dev_path is None else str(dev_path),
                    "dev_fraction": dev_fraction, "seed": seed, "lang": lang,
                    "tokenizer": [tokenizer, tokenizer_settings or {}],
-                   "format": _format_of(in_path, format),
+                   "format": corpus_format(in_path, format)[1],
                    "encoding": encoding, "settings": settings, "chunk_size": chunk_size,
                    "records": len(records)}
     with atomic.exclusive(folder, "lexiloom corpora convert"):

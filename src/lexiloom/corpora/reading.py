@@ -21,7 +21,7 @@ from typing import Any
 from lexiloom import registry
 from lexiloom.corpora.bundled import resolve_corpus
 from lexiloom.corpora.record import BadLines, Record
-from lexiloom.errors import CorpusError, UnknownComponentError
+from lexiloom.errors import CorpusError, LexiloomError, UnknownComponentError
 from lexiloom.registry import Entry
 from lexiloom.tokens import MAX_LENGTH
 
@@ -110,6 +110,26 @@ def open_reader(format: str, **settings: Any) -> Any:
     return reader_entry(format).create(**settings)
 
 
+def corpus_format(path: str | os.PathLike[str], format: str | None = None) -> tuple[Path, str]:
+    """The file or folder ``path`` means (a bundled name resolved) and the reader
+    :func:`read_corpus` uses for it: ``format``, else the bundled corpus's, else detected."""
+    resolved, bundled_format = resolve_corpus(path)
+    return resolved, format or bundled_format or detect_format(resolved)
+
+
+def corpus_files(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """Each file of the corpus at ``path`` (a bundled name resolved; a folder: every file
+    below it) with its size and modification time: what tells a resumed run that its corpus
+    changed."""
+    try:
+        root, _ = resolve_corpus(path)
+    except LexiloomError:
+        root = Path(path)
+    files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+    return [{"name": str(f), "size": f.stat().st_size, "mtime_ns": f.stat().st_mtime_ns}
+            for f in files if f.exists()]
+
+
 def read_corpus(
     path: str | os.PathLike[str],
     *,
@@ -131,8 +151,7 @@ def read_corpus(
     whose text has more than ``max_length`` characters (spaCy's ``nlp.max_length``, 1,000,000;
     ``None``: no limit) is a malformed record too, named by its number.
     """
-    resolved, bundled_format = resolve_corpus(path)
-    name = format or bundled_format or detect_format(resolved)
+    resolved, name = corpus_format(path, format)
     entry = reader_entry(name)
     if resolved.is_dir() != _is_directory_reader(entry):
         kind = "a directory" if resolved.is_dir() else "a file"

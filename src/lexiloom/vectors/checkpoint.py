@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from lexiloom import atomic, manifest
-from lexiloom.errors import LexiloomError, ModelFileError, SettingsError
+from lexiloom.errors import ModelFileError, SettingsError
 
 SUFFIX = ".checkpoint"
 STATE_DIR = "state"
@@ -48,21 +48,12 @@ def checkpoint_dir(out: str | os.PathLike[str]) -> Path:
 
 
 def corpus_fingerprint(paths: list[str]) -> list[dict[str, Any]]:
-    """Each corpus path with the size and modification time of its files (a folder: every
-    file below it), so that resuming on a changed corpus is caught."""
-    from lexiloom.corpora.bundled import resolve_corpus
+    """Each corpus path with its files' sizes and modification times
+    (:func:`lexiloom.corpora.reading.corpus_files`), so that resuming on a changed corpus is
+    caught."""
+    from lexiloom.corpora.reading import corpus_files
 
-    described = []
-    for raw in paths:
-        try:
-            path, _ = resolve_corpus(raw)        # a bundled name: its files
-        except LexiloomError:
-            path = Path(raw)
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        described.append({"path": raw, "files": [
-            {"name": str(f), "size": f.stat().st_size, "mtime_ns": f.stat().st_mtime_ns}
-            for f in files if f.exists()]})
-    return described
+    return [{"path": raw, "files": corpus_files(raw)} for raw in paths]
 
 
 class EpochCheckpoint:
