@@ -87,6 +87,7 @@ setup(
             "lexiloom.TextClassifier.v1 = lexiloom.spacy.architectures:text_classifier_v1",
             "lexiloom.TextClassifier.v2 = lexiloom.spacy.architectures:text_classifier_v2",
             "lexiloom.TextClassifier.v3 = lexiloom.spacy.architectures:text_classifier_v3",
+            "lexiloom.TextClassifier.v4 = lexiloom.spacy.architectures:text_classifier_v4",
             "lexiloom.Tok2Vec.v1 = lexiloom.spacy.tok2vec:tok2vec_v1",
         ],
         "spacy_factories": [

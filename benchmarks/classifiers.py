@@ -61,8 +61,8 @@ from typing import Any
 from lexiloom.threads import usable_cores
 
 REPO = Path(__file__).resolve().parent.parent
-SYSTEMS = ("lexiloom", "lexiloom-pretrained", "lexiloom-lstm", "lexiloom-gru", "spacy-bow",
-           "spacy-ensemble", "fasttext", "fasttext-bigrams")
+SYSTEMS = ("lexiloom", "lexiloom-pretrained", "lexiloom-vectors", "lexiloom-lstm",
+           "lexiloom-gru", "spacy-bow", "spacy-ensemble", "fasttext", "fasttext-bigrams")
 DATASETS = ("sst2", "trec", "sst5", "sentiment", "topics")
 DEFAULT_DATASETS = ("sst2", "trec")
 QUICK_SIZES = {"train": 300, "dev": 100, "test": 200}
@@ -228,6 +228,19 @@ def run_lexiloom_pretrained(ds: Dataset, seed: int, work: Path, args: Any) -> Ru
                            task=ds.task, overrides={"init_encoder": args.init_encoder})
 
 
+def run_lexiloom_static_vectors(ds: Dataset, seed: int, work: Path, args: Any) -> Run:
+    """The defaults reading pretrained word vectors as static input (``lexiloom train
+    --vectors PKG``: spaCy's ``[initialize] vectors`` and ``include_static_vectors``; a package
+    from ``lexiloom vectors to-spacy``; see benchmarks/pretraining.py)."""
+    if not args.spacy_vectors:
+        raise SystemExit("system lexiloom-vectors needs --spacy-vectors DIR")
+    overrides: dict[str, Any] = {"vectors": args.spacy_vectors}
+    if args.quick:
+        overrides.update(encoder={"hidden_size": 16}, embedder={"dim": 16})
+    return train_and_score(ds, seed, work / f"lexiloom-vectors-{seed}", args, config=None,
+                           task=ds.task, overrides=overrides)
+
+
 def train_and_score(ds: Dataset, seed: int, out: Path, args: Any, *, config: Path | None,
                     task: str,
                     overrides: dict[str, Any]) -> Run:
@@ -368,6 +381,7 @@ def _norms(doc: Any) -> list[str]:
 RUNNERS: dict[str, Callable[[Dataset, int, Path, Any], Run]] = {
     "lexiloom": run_lexiloom_defaults,
     "lexiloom-pretrained": run_lexiloom_pretrained,
+    "lexiloom-vectors": run_lexiloom_static_vectors,
     "lexiloom-lstm": lambda ds, s, w, a: run_lexiloom(ds, "lstm", s, w, a),
     "lexiloom-gru": lambda ds, s, w, a: run_lexiloom(ds, "gru", s, w, a),
     "spacy-bow": lambda ds, s, w, a: run_spacy(ds, "efficiency", s, w, a),
@@ -478,8 +492,8 @@ def main(argv: list[str] | None = None) -> int:
                         "$LEXILOOM_CORPORA or ../shared/corpora).")
     parser.add_argument("--datasets", default=",".join(DEFAULT_DATASETS),
                         help=f"Comma-separated, from {', '.join(DATASETS)}.")
-    parser.add_argument("--systems", default=",".join(s for s in SYSTEMS
-                                                      if s != "lexiloom-pretrained"))
+    parser.add_argument("--systems", default=",".join(
+        s for s in SYSTEMS if s not in ("lexiloom-pretrained", "lexiloom-vectors")))
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=usable_cores())
     parser.add_argument("--max-steps", type=int, help="Cap lexiloom and spaCy training steps.")
@@ -488,6 +502,8 @@ def main(argv: list[str] | None = None) -> int:
                         "the file's words).")
     parser.add_argument("--init-encoder", metavar="DIR", help="A pretrained language model "
                         "(lexiloom pretrain's model-best) for the lexiloom-pretrained system.")
+    parser.add_argument("--spacy-vectors", metavar="DIR", help="A spaCy vectors package "
+                        "(lexiloom vectors to-spacy) for the lexiloom-vectors system.")
     parser.add_argument("--set", action="append", metavar="KIND.KEY=JSON",
                         help="Change a lexiloom model setting, e.g. --set encoder.dropout=0.3 "
                         "(repeatable; KIND: embedder, encoder, head).")

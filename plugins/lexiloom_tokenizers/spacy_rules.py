@@ -16,7 +16,8 @@ from lexiloom_tokenizers.languages import blank_pipeline
 from lexiloom_tokenizers.normalize import normalize
 from lexiloom_tokenizers.stop_words import StopWords, StopWordsSetting, canonical_setting, resolve
 
-DEFAULTS: dict[str, Any] = {"lang": "en", "lowercase": False, "stop_words": None}
+DEFAULTS: dict[str, Any] = {"lang": "en", "lowercase": False, "stop_words": None,
+                            "spacy_norm": False}
 DESCRIPTION = "spaCy's rule-based tokenizer for a language (spacy.blank(lang)); words only."
 
 
@@ -48,7 +49,11 @@ class SpacyTokenizer(BaseTokenizer):
     """The tokenizer of ``spacy.blank(lang)`` (built once per language and process).
 
     Whitespace tokens spaCy makes (runs of spaces, newlines) are not returned: they are not words.
-    ``norm`` is NFC, lowercased if ``lowercase``. ``stop_words``: ``None``/``false`` none,
+    ``norm`` is NFC, lowercased if ``lowercase``; with ``spacy_norm`` it is spaCy's
+    ``token.norm_`` (lowercase, with the language's norm exceptions: *n't* → *not*), the form
+    lexiloom's classifiers read (vocab ``attr = "norm"``), so that word vectors trained on it
+    match them; a norm with whitespace in it (*N.C.* → *North Carolina*) is the lowercased word
+    instead, since a vectors file cannot hold it. ``stop_words``: ``None``/``false`` none,
     ``true`` spaCy's list for ``lang``, another language code that language's list, or a list
     of words; matching is case-insensitive on the norm. ``tokenize`` drops stop words,
     ``segment`` flags them.
@@ -57,13 +62,15 @@ class SpacyTokenizer(BaseTokenizer):
     name = "spacy"
 
     def __init__(
-        self, lang: str = "en", lowercase: bool = False, stop_words: StopWordsSetting = None
+        self, lang: str = "en", lowercase: bool = False, stop_words: StopWordsSetting = None,
+        spacy_norm: bool = False,
     ) -> None:
         if not isinstance(lang, str):
             raise SettingsError(f"spacy tokenizer setting 'lang' must be a language code such "
                                 f"as 'en', not {lang!r}")
         self.lang = lang
         self.lowercase = check_bool(lowercase, tokenizer=self.name, setting="lowercase")
+        self.spacy_norm = check_bool(spacy_norm, tokenizer=self.name, setting="spacy_norm")
         self.stop_words = canonical_setting(stop_words, tokenizer=self.name)
         self._nlp = blank_pipeline(lang)
         words = resolve(self.stop_words, lang=lang, tokenizer=self.name)
@@ -75,10 +82,18 @@ class SpacyTokenizer(BaseTokenizer):
             word = spacy_token.text
             if word.isspace():
                 continue
-            norm = normalize(word, lowercase=self.lowercase)
+            norm = self._norm(spacy_token)
             start = spacy_token.idx + offset
             tokens.append(Token(word, start, start + len(word), norm, norm in self._stops))
         return tokens
+
+    def _norm(self, spacy_token: Any) -> str:
+        if self.spacy_norm:
+            norm = spacy_token.norm_
+            if norm and not any(c.isspace() for c in norm):
+                return normalize(norm, lowercase=False)
+            return normalize(spacy_token.text, lowercase=True)
+        return normalize(spacy_token.text, lowercase=self.lowercase)
 
     def segment(self, text: str) -> list[Token]:
         """spaCy's tokens of ``text`` except whitespace, stop words flagged (runs of more than
@@ -103,4 +118,5 @@ class SpacyTokenizer(BaseTokenizer):
         ]
 
     def to_config(self) -> dict[str, Any]:
-        return {"lang": self.lang, "lowercase": self.lowercase, "stop_words": self.stop_words}
+        return {"lang": self.lang, "lowercase": self.lowercase, "stop_words": self.stop_words,
+                "spacy_norm": self.spacy_norm}

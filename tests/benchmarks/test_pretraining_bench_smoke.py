@@ -16,17 +16,19 @@ CORPORA = Path(os.environ.get("LEXILOOM_CORPORA", REPO.parent / "shared" / "corp
 
 
 @pytest.mark.slow
-def test_quick_pretraining_benchmark_reports_both_systems(tmp_path) -> None:
+def test_quick_pretraining_benchmark_reports_every_system(tmp_path) -> None:
     if not all((CORPORA / name).is_dir() for name in ("wikitext-2", "sst2", "trec")):
         pytest.skip(f"WikiText-2/SST-2/TREC not found under {CORPORA} (set LEXILOOM_CORPORA)")
     result = subprocess.run(
         [sys.executable, str(SCRIPT), "--quick", "--corpora", str(CORPORA), "--datasets",
-         "trec", "--systems", "lexiloom,lexiloom-pretrained", "--threads", "1"],
+         "trec", "--systems", "lexiloom,lexiloom-pretrained,lexiloom-vectors", "--threads", "1"],
         capture_output=True, text=True, timeout=600, check=False,
         env={**os.environ, "LEXILOOM_PLUGINS": ""})
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "pretraining: 21 updates" in result.stdout
-    for system in ("lexiloom", "lexiloom-pretrained"):
+    assert "pretraining (language model): " in result.stdout
+    assert "21 updates" in result.stdout
+    assert "pretraining (word vectors): " in result.stdout
+    for system in ("lexiloom", "lexiloom-pretrained", "lexiloom-vectors"):
         assert f"| trec | {system} |" in result.stdout
 
 

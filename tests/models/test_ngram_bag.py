@@ -120,7 +120,8 @@ def test_a_classifier_with_ngrams_starts_as_its_recurrent_part_and_records_the_s
     plain = build_text_classifier(VOCAB, 3, **BLOCKS).eval()
     with_bag = build_text_classifier(VOCAB, 3, **BLOCKS, ngrams={"size": 3}).eval()
     assert torch.allclose(plain(ids, lengths), with_bag(ids, lengths))
-    assert with_bag.settings["ngrams"] == {"size": 3, "buckets": 2**18, "lr_scale": 10.0}
+    assert with_bag.settings["ngrams"] == {"size": 3, "buckets": 2**18, "lr_scale": 10.0,
+                                           "separate_loss": False}
     assert "ngrams" not in plain.settings
     resize_output(with_bag, 5)
     assert with_bag(ids, lengths).shape == (2, 5)

@@ -121,6 +121,22 @@ def test_lexiloom_train_vectors_option_feeds_the_classifier(corpus, tmp_path):
               progress=False)
 
 
+def test_the_default_plan_separates_the_losses_only_for_a_model_reading_vectors(corpus,
+                                                                                 tmp_path):
+    from lexiloom.training import TrainConfig, train
+
+    common = dict(train=small("topics/train"), dev=small("topics/dev"), max_steps=2, threads=1)
+    for name, vectors, separate in (("with", str(corpus["vectors1"]), True),
+                                    ("without", None, False)):
+        train(TrainConfig(**common, vectors=vectors), out_dir=tmp_path / name, progress=False)
+        nlp = spacy.load(tmp_path / name / "model-last")
+        assert get_module(nlp.get_pipe("textcat").model).separate_losses is separate
+        config = (tmp_path / name / "config.cfg").read_text(encoding="utf-8")
+        assert f"ngram_separate_loss = {str(separate).lower()}" in config
+        assert ("# lexiloom train chose: separate losses" in config) is separate
+        assert ("# lexiloom train chose: one shared loss" in config) is not separate
+
+
 def test_a_token_without_a_vector_reads_zeros_not_another_words_vector(corpus):
     from lexiloom.spacy.docs_to_ids import static_vectors, vector_coverage
 

@@ -46,7 +46,9 @@ def trained():
 
 def test_v3_records_its_ngram_settings_and_round_trips(trained, tmp_path):
     module = get_module(trained.get_pipe("textcat").model)
-    assert module.settings["ngrams"] == {"size": 2, "buckets": 262144, "lr_scale": 10.0}
+    assert module.settings["ngrams"] == {"size": 2, "buckets": 262144, "lr_scale": 10.0,
+                                         "separate_loss": False}
+    assert not module.separate_losses  # v3: one loss, of the summed logits
     assert module.lr_scales == {"ngrams.": 10.0}
     assert module.ngrams.table.weight.abs().sum() > 0  # the n-gram part learned
     trained.to_disk(tmp_path / "p")
@@ -89,11 +91,11 @@ def test_bad_ngram_settings_are_errors_naming_the_setting(setting, value):
         nlp.add_pipe("textcat", config={"model": v3(**{setting: value})})
 
 
-def test_the_sentiment_component_defaults_to_v3():
+def test_the_sentiment_component_defaults_to_v4():
     nlp = spacy.blank("en")
     nlp.add_pipe("lexiloom_sentiment")
     assert nlp.config["components"]["lexiloom_sentiment"]["model"]["@architectures"] == (
-        "lexiloom.TextClassifier.v3")
+        "lexiloom.TextClassifier.v4")
 
 
 def test_a_texts_scores_do_not_depend_on_its_batch_or_bucket(trained):

@@ -72,3 +72,29 @@ def test_pieces_cover_the_text_in_order_and_cut_only_long_runs(text):
     for _, part in parts:
         longest = max((len(run) for run in part.split()), default=0)
         assert longest <= LONG_RUN or len(part) <= PIECE
+
+
+def test_spacy_norm_gives_the_form_lexiloom_classifiers_read():
+    import spacy
+
+    text = "I won't go to the U.S. today, we're LATE"
+    tokens = SpacyTokenizer(spacy_norm=True).segment(text)
+    assert [t.norm for t in tokens] == [t.norm_ for t in spacy.blank("en")(text)]
+    assert [t.norm for t in tokens][1:3] == ["will", "not"]
+    plain = SpacyTokenizer(lowercase=True).segment(text)  # control: the setting matters
+    assert [t.norm for t in plain][1:3] == ["wo", "n't"]
+    assert [t.text for t in tokens] == [t.text for t in plain]
+
+
+def test_a_spacy_norm_with_whitespace_falls_back_to_the_lowercased_word():
+    import spacy
+
+    (state,) = [t for t in spacy.blank("en")("I live in N.C. now") if t.text == "N.C."]
+    assert " " in state.norm_  # "North Carolina": no word of a vectors file
+    tokens = SpacyTokenizer(spacy_norm=True).segment("I live in N.C. now")
+    assert [t.norm for t in tokens] == ["i", "live", "in", "n.c.", "now"]
+
+
+def test_spacy_norm_must_be_a_boolean():
+    with pytest.raises(SettingsError, match="spacy_norm"):
+        registry.tokenizers.create("spacy", spacy_norm="yes")

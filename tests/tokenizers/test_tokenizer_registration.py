@@ -15,7 +15,7 @@ def test_builtin_plugin_registers_four_tokenizers_with_descriptions_and_defaults
         "whitespace": {"lowercase"},
         "char": {"lowercase"},
         "regex": {"pattern", "lowercase", "strip_accents", "strip_punct", "stop_words"},
-        "spacy": {"lang", "lowercase", "stop_words"},
+        "spacy": {"lang", "lowercase", "stop_words", "spacy_norm"},
     }
     for entry in registry.tokenizers.entries():
         assert entry.plugin == "tokenizers"

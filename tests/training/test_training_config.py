@@ -41,9 +41,9 @@ def test_overrides_merge_and_a_renamed_block_keeps_settings_the_new_one_declares
     assert "dim" not in embedder["model"]["embedder"]  # 'pretrained' declares no dim
 
 
-def test_overrides_are_written_as_registered_blocks_in_a_v3_config() -> None:
+def test_overrides_are_written_as_registered_blocks_in_a_v4_config() -> None:
     model = _model(TrainConfig(encoder={"name": "gru", "hidden_size": 7}))["model"]
-    assert model["@architectures"] == "lexiloom.TextClassifier.v3"
+    assert model["@architectures"] == "lexiloom.TextClassifier.v4"
     assert model["encoder"]["@architectures"] == "lexiloom.GRUEncoder.v1"
     assert model["encoder"]["hidden_size"] == 7
 
@@ -129,7 +129,7 @@ def test_model_overrides_need_a_lexiloom_classifier(tmp_path) -> None:
                    '[components.textcat]\nfactory = "textcat"\n\n[components.textcat.model]\n'
                    '@architectures = "spacy.TextCatBOW.v3"\nexclusive_classes = true\n'
                    'ngram_size = 1\nno_output_layer = false\n', encoding="utf-8")
-    with pytest.raises(SettingsError, match=r"need a lexiloom\.TextClassifier\.v3"):
+    with pytest.raises(SettingsError, match=r"need a lexiloom\.TextClassifier\.v4"):
         assemble(TrainConfig(spacy_config=str(cfg), encoder={"name": "gru"}))
 
 

@@ -37,16 +37,23 @@ class TextClassifierModule(nn.Module):
     ``ngrams``: an optional :class:`~lexiloom.models.ngram_bag.NgramBag` whose sparse linear
     logits over the text's hashed n-grams are added to the head's, so the two parts train
     together (the bag learns from few examples, the recurrent part generalises).
+
+    ``separate_losses``: each part learns from the loss of its own prediction (see
+    :meth:`backward_targets`) instead of the loss of their sum, so the bag, which fits small
+    training sets within an epoch or two, does not end the recurrent part's learning signal.
+    The prediction is the sum of both parts' logits either way.
     """
 
     def __init__(self, embedding: nn.Module, encoder: nn.Module, head: nn.Module,
-                 ngrams: nn.Module | None = None) -> None:
+                 ngrams: nn.Module | None = None, *, separate_losses: bool = False) -> None:
         super().__init__()
         self.embedding = embedding
         self.input_dropout = nn.Dropout(0.0)
         self.encoder = encoder
         self.head = head
         self.ngrams = ngrams
+        self.separate_losses = bool(separate_losses) and ngrams is not None
+        self._parts: tuple[torch.Tensor, torch.Tensor] | None = None
         self._head_takes_final = _accepts_keyword(head.forward, "final")
         self.settings: dict[str, Any] = {}
         """The ``build_text_classifier`` arguments (without the vocabulary), when built by it."""
@@ -76,8 +83,31 @@ class TextClassifierModule(nn.Module):
         else:
             logits = self.head(out.states, lengths)
         if self.ngrams is not None:
-            logits = logits + self.ngrams(ids, lengths).to(logits.dtype)
+            bag = self.ngrams(ids, lengths).to(logits.dtype)
+            self._parts = (logits, bag) if self.separate_losses and self.training \
+                and torch.is_grad_enabled() else None
+            logits = logits + bag
         return logits
+
+    def backward_targets(self, logits: torch.Tensor, grad: torch.Tensor
+                         ) -> tuple[tuple[torch.Tensor, ...], tuple[torch.Tensor, ...]]:
+        """The tensors to back-propagate, and their gradients, for ``grad``: the gradient of
+        the cross-entropy loss with respect to ``logits`` (the last :meth:`forward`'s), which
+        is ``p - y`` for softmax and sigmoid outputs alike (spaCy's textcat losses).
+
+        Without :attr:`separate_losses` that is ``(logits,), (grad,)``. With it, the gold
+        ``y = p - grad`` is recovered and each part gets the gradient of its own loss,
+        ``p_part - y``; entries with no gradient (missing labels) stay 0.
+        """
+        parts, self._parts = self._parts, None
+        if parts is None:
+            return (logits,), (grad,)
+        with torch.no_grad():
+            gold = self.probabilities(logits.detach()) - grad
+            answered = (grad != 0).to(grad.dtype)
+            grads = tuple((self.probabilities(part.detach()) - gold) * answered
+                          for part in parts)
+        return parts, grads
 
     @property
     def lr_scales(self) -> dict[str, float]:
@@ -147,8 +177,11 @@ def build_text_classifier(
     if ngrams is not None:
         from lexiloom.models.ngram_bag import NgramBag
 
-        bag = NgramBag(n_labels, **ngram_settings(ngrams))
-    module = TextClassifierModule(embedding, encoder_obj, head_obj, bag)
+        bag_settings = ngram_settings(ngrams)
+        separate = bag_settings.pop("separate_loss")
+        bag = NgramBag(n_labels, **bag_settings)
+    module = TextClassifierModule(embedding, encoder_obj, head_obj, bag,
+                                  separate_losses=bag is not None and separate)
     module.settings = {
         "embedder": parts.embedder_spec,
         "encoder": parts.encoder_spec,
@@ -160,17 +193,22 @@ def build_text_classifier(
 
 
 def ngram_settings(ngrams: Mapping[str, Any]) -> dict[str, Any]:
-    """``{"size": ..., "buckets": ..., "lr_scale": ...}`` from an n-gram spec (defaults 2,
-    262144, 10.0); SettingsError for other keys and bad values."""
+    """``{"size": ..., "buckets": ..., "lr_scale": ..., "separate_loss": ...}`` from an n-gram
+    spec (defaults 2, 262144, 10.0, false: the form saved before ``separate_loss`` existed);
+    SettingsError for other keys and bad values."""
     from lexiloom.models.ngram_bag import check_settings
 
-    unknown = sorted(set(ngrams) - {"size", "buckets", "lr_scale"})
+    unknown = sorted(set(ngrams) - {"size", "buckets", "lr_scale", "separate_loss"})
     if unknown:
         raise SettingsError(f"n-gram settings {', '.join(unknown)} unknown; use size, buckets, "
-                            "lr_scale")
+                            "lr_scale, separate_loss")
     settings = {"size": ngrams.get("size", 2), "buckets": ngrams.get("buckets", 2**18),
-                "lr_scale": ngrams.get("lr_scale", 10.0)}
+                "lr_scale": ngrams.get("lr_scale", 10.0),
+                "separate_loss": ngrams.get("separate_loss", False)}
     check_settings(settings["size"], settings["buckets"], settings["lr_scale"])
+    if not isinstance(settings["separate_loss"], bool):
+        raise SettingsError(f"the n-gram setting separate_loss must be true or false, not "
+                            f"{settings['separate_loss']!r}")
     return settings
 
 

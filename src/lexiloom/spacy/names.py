@@ -13,12 +13,16 @@ ARCHITECTURE_V2 = "lexiloom.TextClassifier.v2"
 
 ARCHITECTURE_V3 = "lexiloom.TextClassifier.v3"
 """The text classifier of v2 plus a sparse linear part over hashed token n-grams, trained
-together with the recurrent part: what ``lexiloom train`` writes by default."""
+together with the recurrent part on the loss of their summed logits."""
+
+ARCHITECTURE_V4 = "lexiloom.TextClassifier.v4"
+"""v3 whose two parts each learn from their own loss by default: what ``lexiloom train``
+writes."""
 
 TOK2VEC = "lexiloom.Tok2Vec.v1"
 """A registered embedder + encoder as a token-to-vector layer for spaCy's ``tok2vec``."""
 
-TEXT_CLASSIFIERS = (ARCHITECTURE, ARCHITECTURE_V2, ARCHITECTURE_V3)
+TEXT_CLASSIFIERS = (ARCHITECTURE, ARCHITECTURE_V2, ARCHITECTURE_V3, ARCHITECTURE_V4)
 """Every version of the text classifier architecture."""
 
 SENTIMENT_FACTORY = "lexiloom_sentiment"

@@ -59,8 +59,8 @@ def build_token_module(spec: dict[str, Any], vocab: Vocab, n_labels: int = 0,
 
 
 NGRAMS = "ngrams"
-"""The spec key of a classifier's n-gram part (``{"size": 2, "buckets": 262144}``), when it has
-one (``lexiloom.TextClassifier.v3``)."""
+"""The spec key of a classifier's n-gram part (``{"size": 2, "buckets": 262144, ...}``), when it
+has one (``lexiloom.TextClassifier.v3``/``v4``)."""
 
 STATIC_WIDTH = "static_vectors"
 """The spec key of the static vectors' width: recorded by ``initialize`` from

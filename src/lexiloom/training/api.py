@@ -153,6 +153,8 @@ def _train(config: TrainConfig | dict[str, Any] | str | os.PathLike[str] | None,
         cfg, planned = _classifier_plan(cfg, train_data.texts)
         choices += planned
     spacy_config, component, assembled = assemble(cfg)
+    if cfg.spacy_config is None:
+        choices += _plan_losses(spacy_config["components"][component]["model"], cfg)
     if cfg.init_encoder:
         choices += fine_tuning.configure(spacy_config, cfg, len(train_data.texts),
                                          length_given=length_given)
@@ -202,6 +204,20 @@ def _classifier_plan(cfg: TrainConfig, texts: list[str]) -> tuple[TrainConfig, l
     if unset:
         choices.append(schedule.reason + (f" (given: {', '.join(given)})" if given else ""))
     return dataclasses.replace(cfg, **blocks, **unset), choices
+
+
+def _plan_losses(model: dict[str, Any], cfg: TrainConfig) -> list[str]:
+    """Set a ``lexiloom.TextClassifier.v4`` model's ``ngram_separate_loss`` as
+    :func:`~lexiloom.training.classifier_plan.separate_losses_for` chooses (unless the model has
+    no n-gram part), and say why."""
+    from lexiloom.spacy.names import ARCHITECTURE_V4
+    from lexiloom.training import classifier_plan
+
+    if model.get("@architectures") != ARCHITECTURE_V4 or model.get("ngram_size") == 0:
+        return []
+    model["ngram_separate_loss"], why = classifier_plan.separate_losses_for(
+        cfg.vectors is not None)
+    return [why]
 
 
 def _resume(found: checkpoint.Checkpoint, out: Path, progress: bool,

@@ -28,6 +28,7 @@ from lexiloom.spacy.names import (
     ARCHITECTURE,
     ARCHITECTURE_V2,
     ARCHITECTURE_V3,
+    ARCHITECTURE_V4,
     BLOCK_PARTS,
     CLASSIFIER_FACTORIES,
     GENERATOR_FACTORY,
@@ -304,7 +305,7 @@ def template(task: str, multi_label: bool) -> dict[str, Any]:
     """A spaCy config (as a dict) with one classifier, used when ``configs/`` is not at hand."""
     if architecture_available():
         model: dict[str, Any] = {
-            "@architectures": ARCHITECTURE_V3, "exclusive_classes": not multi_label, "nO": None,
+            "@architectures": ARCHITECTURE_V4, "exclusive_classes": not multi_label, "nO": None,
             "vocab": {"min_count": 1, "max_size": 50000, "attr": "norm"},
         }
         set_model_blocks(model, {"embedder": {"name": "trainable", "dim": 128},
@@ -509,11 +510,12 @@ def assemble(config: TrainConfig) -> tuple[Any, str, dict[str, Any]]:
         model["exclusive_classes"] = not config.multi_label
     overrides = _overrides(config)
     if overrides and model.get("@architectures") not in TEXT_CLASSIFIERS:
-        raise SettingsError(f"--embedder/--encoder/--head need a {ARCHITECTURE_V3} classifier, "
+        raise SettingsError(f"--embedder/--encoder/--head need a {ARCHITECTURE_V4} classifier, "
                             f"but component {name!r} uses {model.get('@architectures')!r}")
     if config.vectors is not None:
-        if model.get("@architectures") not in (ARCHITECTURE_V2, ARCHITECTURE_V3):
-            raise SettingsError(f"--vectors needs a {ARCHITECTURE_V3} classifier, but component "
+        if model.get("@architectures") not in (ARCHITECTURE_V2, ARCHITECTURE_V3,
+                                                ARCHITECTURE_V4):
+            raise SettingsError(f"--vectors needs a {ARCHITECTURE_V4} classifier, but component "
                                 f"{name!r} uses {model.get('@architectures')!r}")
         from spacy.util import is_package
 

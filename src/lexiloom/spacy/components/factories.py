@@ -5,7 +5,7 @@ It stays light: it imports spaCy's ``Language`` (already loaded by then) and not
 or the component implementations, which load when a component is created.
 
 ``lexiloom_sentiment``: see :class:`lexiloom.spacy.components.sentiment.SentimentClassifier`.
-Its default model is ``lexiloom.TextClassifier.v3`` with the ``sentiment`` head::
+Its default model is ``lexiloom.TextClassifier.v4`` with the ``sentiment`` head::
 
     nlp.add_pipe("lexiloom_sentiment")
     nlp.add_pipe("lexiloom_sentiment",
@@ -19,18 +19,18 @@ from typing import TYPE_CHECKING, Any
 
 from spacy.language import Language
 
-from lexiloom.spacy.names import ARCHITECTURE_V3, SENTIMENT_FACTORY
+from lexiloom.spacy.names import ARCHITECTURE_V4, SENTIMENT_FACTORY
 
 if TYPE_CHECKING:
     from thinc.api import Model
 
 
 DEFAULT_SENTIMENT_MODEL: dict[str, Any] = {
-    "@architectures": ARCHITECTURE_V3,
+    "@architectures": ARCHITECTURE_V4,
     "exclusive_classes": True,
     "nO": None,
     # Registered blocks with their own defaults (trainable: dim 100; lstm: hidden 128;
-    # sentiment: max pooling) and v3's n-gram part (bigrams, 262144 buckets); `spacy init
+    # sentiment: max pooling) and v4's n-gram part (bigrams, 262144 buckets); `spacy init
     # fill-config` writes them out.
     "embedder": {"@architectures": "lexiloom.TrainableEmbedder.v1"},
     "encoder": {"@architectures": "lexiloom.LSTMEncoder.v1"},
