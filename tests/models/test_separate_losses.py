@@ -86,30 +86,61 @@ def test_the_recurrent_part_keeps_learning_once_the_ngram_part_fits_the_data():
     norms = {}
     for separate in (False, True):
         model = classifier(separate)
-        with torch.no_grad():  # a bag that has memorised the training texts
-            model.ngrams.table.weight.zero_()
-            for row, label in zip(model.ngrams.features(IDS, LENGTHS), GOLD, strict=True):
-                model.ngrams.table.weight[row[row < model.ngrams.buckets], label] = 10.0
+        memorise(model, 10.0)
         grads = backward(model, gold_rows)
         norms[separate] = sum(g.norm() for name, g in grads.items()
                               if name.startswith("encoder."))
     assert norms[False] < 1e-3 * norms[True]  # under the shared loss its signal is gone
 
 
+def memorise(model, weight: float) -> None:
+    """A bag that has learnt the training texts: ``weight`` per n-gram on each text's gold
+    label, ``-weight`` on the others."""
+    with torch.no_grad():
+        model.ngrams.table.weight.zero_()
+        for row, label in zip(model.ngrams.features(IDS, LENGTHS), GOLD, strict=True):
+            rows = row[row < model.ngrams.buckets]
+            model.ngrams.table.weight[rows] = -weight
+            model.ngrams.table.weight[rows, label] = weight
+
+
+@pytest.mark.parametrize("exclusive", [True, False])
+def test_a_saturated_correct_prediction_still_teaches_the_recurrent_part(exclusive):
+    gold_rows = functional.one_hot(GOLD, 3).float()
+    model = classifier(True, exclusive)
+    memorise(model, 200.0)  # float32 probabilities of exactly 1 and 0: spaCy's p - y is 0
+    logits = model(IDS, LENGTHS)
+    p = model.probabilities(logits.detach())
+    assert torch.all((p == 0) | (p == 1)) and torch.equal(p, gold_rows)
+    ours = backward(model, gold_rows)
+    reference = own_loss_gradients(model, gold_rows, exclusive)
+    for name in ours:
+        torch.testing.assert_close(ours[name], reference[name], rtol=1e-4, atol=1e-6)
+    assert sum(g.norm() for n, g in ours.items() if n.startswith("encoder.")) > 1e-3
+
+
 def test_missing_labels_give_no_gradient_to_either_part():
-    model = classifier(True)
+    model = classifier(True, exclusive=False)
     logits = model(IDS, LENGTHS)
     grad = model.probabilities(logits.detach()) - functional.one_hot(GOLD, 3).float()
-    grad[1] = 0.0  # spaCy zeroes the rows of texts without annotation
+    grad[1, 0] = 0.0  # spaCy zeroes the entries of labels a text is not annotated for
+    grad[2] = 0.0
     _, grads = model.backward_targets(logits, grad)
-    assert all(torch.count_nonzero(g[1]) == 0 for g in grads)
-    assert all(torch.count_nonzero(g[0]) > 0 for g in grads)
+    for g in grads:
+        assert g[1, 0] == 0 and torch.count_nonzero(g[2]) == 0
+        assert torch.count_nonzero(g[1, 1:]) == 2 and torch.count_nonzero(g[0]) == 3
 
 
-def test_prediction_is_the_sum_of_both_parts_whatever_the_loss():
-    ids, lengths = IDS, LENGTHS
-    joint, apart = classifier(False).eval(), classifier(True).eval()
-    torch.testing.assert_close(joint(ids, lengths), apart(ids, lengths))
+def test_the_parts_travel_with_the_training_logits_only():
+    import copy
+
+    model = classifier(True)
+    logits = model(IDS, LENGTHS)
+    copy.deepcopy(model)  # nothing of the forward pass stays on the module
+    with pytest.raises(SettingsError, match="training-mode forward"):
+        model.backward_targets(model.eval()(IDS, LENGTHS), torch.zeros(3, 3))
+    tensors, _ = model.backward_targets(logits, torch.zeros(3, 3))
+    assert len(tensors) == 2
 
 
 def test_separate_loss_must_be_a_boolean():

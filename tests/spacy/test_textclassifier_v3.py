@@ -96,6 +96,8 @@ def test_the_sentiment_component_defaults_to_v4():
     nlp.add_pipe("lexiloom_sentiment")
     assert nlp.config["components"]["lexiloom_sentiment"]["model"]["@architectures"] == (
         "lexiloom.TextClassifier.v4")
+    # one shared loss, as the shipped configs and lexiloom train from scratch
+    assert nlp.config["components"]["lexiloom_sentiment"]["model"]["ngram_separate_loss"] is False
 
 
 def test_a_texts_scores_do_not_depend_on_its_batch_or_bucket(trained):

@@ -53,7 +53,6 @@ class TextClassifierModule(nn.Module):
         self.head = head
         self.ngrams = ngrams
         self.separate_losses = bool(separate_losses) and ngrams is not None
-        self._parts: tuple[torch.Tensor, torch.Tensor] | None = None
         self._head_takes_final = _accepts_keyword(head.forward, "final")
         self.settings: dict[str, Any] = {}
         """The ``build_text_classifier`` arguments (without the vocabulary), when built by it."""
@@ -84,27 +83,36 @@ class TextClassifierModule(nn.Module):
             logits = self.head(out.states, lengths)
         if self.ngrams is not None:
             bag = self.ngrams(ids, lengths).to(logits.dtype)
-            self._parts = (logits, bag) if self.separate_losses and self.training \
-                and torch.is_grad_enabled() else None
+            head = logits
             logits = logits + bag
+            if self.separate_losses and self.training and torch.is_grad_enabled():
+                logits.lexiloom_parts = (head, bag)  # freed with the logits, never stale
         return logits
 
     def backward_targets(self, logits: torch.Tensor, grad: torch.Tensor
                          ) -> tuple[tuple[torch.Tensor, ...], tuple[torch.Tensor, ...]]:
         """The tensors to back-propagate, and their gradients, for ``grad``: the gradient of
-        the cross-entropy loss with respect to ``logits`` (the last :meth:`forward`'s), which
-        is ``p - y`` for softmax and sigmoid outputs alike (spaCy's textcat losses).
+        the cross-entropy loss with respect to ``logits`` (what :meth:`forward` returned in
+        training mode), which is ``p - y`` for softmax and sigmoid outputs alike (spaCy's
+        textcat losses).
 
         Without :attr:`separate_losses` that is ``(logits,), (grad,)``. With it, the gold
         ``y = p - grad`` is recovered and each part gets the gradient of its own loss,
-        ``p_part - y``; entries with no gradient (missing labels) stay 0.
+        ``p_part - y``. An entry with no gradient where ``p`` is strictly between 0 and 1 had
+        no gold label (spaCy zeroes missing labels): both parts get 0 there. Where ``p`` is
+        exactly 0 or 1 (a saturated, correct prediction), ``y = p`` is the gold label and each
+        part still learns from it.
         """
-        parts, self._parts = self._parts, None
-        if parts is None:
+        parts = getattr(logits, "lexiloom_parts", None)
+        if not self.separate_losses:
             return (logits,), (grad,)
+        if parts is None:
+            raise SettingsError("backward_targets needs the logits of a training-mode forward "
+                                "pass (model.train(), gradients enabled) of this model")
         with torch.no_grad():
-            gold = self.probabilities(logits.detach()) - grad
-            answered = (grad != 0).to(grad.dtype)
+            p = self.probabilities(logits.detach())
+            gold = p - grad
+            answered = ((grad != 0) | (p == 0) | (p == 1)).to(grad.dtype)
             grads = tuple((self.probabilities(part.detach()) - gold) * answered
                           for part in parts)
         return parts, grads

@@ -307,6 +307,7 @@ def template(task: str, multi_label: bool) -> dict[str, Any]:
         model: dict[str, Any] = {
             "@architectures": ARCHITECTURE_V4, "exclusive_classes": not multi_label, "nO": None,
             "vocab": {"min_count": 1, "max_size": 50000, "attr": "norm"},
+            "ngram_separate_loss": False,
         }
         set_model_blocks(model, {"embedder": {"name": "trainable", "dim": 128},
                                  "encoder": {"name": "gru", "hidden_size": 128,

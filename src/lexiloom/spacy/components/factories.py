@@ -37,6 +37,9 @@ DEFAULT_SENTIMENT_MODEL: dict[str, Any] = {
     "head": {"@architectures": "lexiloom.SentimentHead.v1"},
     "vocab": {"min_count": 1, "max_size": 50000, "attr": "norm"},
     "vocab_corpus": None,
+    # one shared loss, as the shipped configs: from scratch separate losses train longer for
+    # the same accuracy; set it true with include_static_vectors (docs/spacy.md)
+    "ngram_separate_loss": False,
 }
 """The model of ``lexiloom_sentiment`` unless its config says otherwise."""
 
