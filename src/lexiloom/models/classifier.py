@@ -103,9 +103,9 @@ class TextClassifierModule(nn.Module):
         exactly 0 or 1 (a saturated, correct prediction), ``y = p`` is the gold label and each
         part still learns from it.
         """
-        parts = getattr(logits, "lexiloom_parts", None)
         if not self.separate_losses:
             return (logits,), (grad,)
+        parts = getattr(logits, "lexiloom_parts", None)
         if parts is None:
             raise SettingsError("backward_targets needs the logits of a training-mode forward "
                                 "pass (model.train(), gradients enabled) of this model")
@@ -181,7 +181,7 @@ def build_text_classifier(
         raise SettingsError(f"head {head_name!r} predicts every position (a language-model "
                             "head); a text classifier needs a pooling head such as "
                             "'classification' or 'sentiment'")
-    bag = None
+    bag, separate = None, False
     if ngrams is not None:
         from lexiloom.models.ngram_bag import NgramBag
 
@@ -189,7 +189,7 @@ def build_text_classifier(
         separate = bag_settings.pop("separate_loss")
         bag = NgramBag(n_labels, **bag_settings)
     module = TextClassifierModule(embedding, encoder_obj, head_obj, bag,
-                                  separate_losses=bag is not None and separate)
+                                  separate_losses=separate)
     module.settings = {
         "embedder": parts.embedder_spec,
         "encoder": parts.encoder_spec,

@@ -16,8 +16,9 @@ ARCHITECTURE_V3 = "lexiloom.TextClassifier.v3"
 together with the recurrent part on the loss of their summed logits."""
 
 ARCHITECTURE_V4 = "lexiloom.TextClassifier.v4"
-"""v3 whose two parts each learn from their own loss by default: what ``lexiloom train``
-writes."""
+"""v3 with ``ngram_separate_loss``: its two parts can each learn from their own loss (the
+default). What ``lexiloom train`` writes, with one shared loss from scratch and separate losses
+with ``--vectors``."""
 
 TOK2VEC = "lexiloom.Tok2Vec.v1"
 """A registered embedder + encoder as a token-to-vector layer for spaCy's ``tok2vec``."""

@@ -19,7 +19,7 @@ from typing import Any
 from lexiloom import atomic
 from lexiloom.corpora.labelled import check_labels, read_labelled
 from lexiloom.errors import LexiloomError, ModelFileError, SettingsError
-from lexiloom.spacy.names import CORPUS_READER, VOCAB_CALLBACK
+from lexiloom.spacy.names import ARCHITECTURE_V4, CORPUS_READER, VOCAB_CALLBACK
 from lexiloom.threads import usable_cores, use_threads
 from lexiloom.training import checkpoint, spacy_loop
 from lexiloom.training.classifier_scores import score_classifier
@@ -210,7 +210,6 @@ def _plan_losses(model: dict[str, Any], cfg: TrainConfig) -> list[str]:
     """Set a ``lexiloom.TextClassifier.v4`` model's ``ngram_separate_loss`` as
     :func:`~lexiloom.training.classifier_plan.separate_losses_for` chooses (unless the model has
     no n-gram part), and say why."""
-    from lexiloom.spacy.names import ARCHITECTURE_V4
     from lexiloom.training import classifier_plan
 
     if model.get("@architectures") != ARCHITECTURE_V4 or model.get("ngram_size") == 0:
