@@ -28,9 +28,13 @@ REQUIRE_KERNELS = os.environ.get("LEXILOOM_REQUIRE_KERNELS", "") == "1"
 KERNELS = {
     "lexiloom_word2vec._kernel": "plugins/lexiloom_word2vec/_kernel.c",
     "lexiloom_glove._kernel": "plugins/lexiloom_glove/_kernel.c",
+    "lexiloom_fasttext._kernel": "plugins/lexiloom_fasttext/_kernel.c",
 }
+# what the Word2Vec and fastText kernels share (generator, vector helpers, buffer checks)
+KERNEL_HEADERS = ["plugins/lexiloom_word2vec/kernel_common.h"]
 EXTENSIONS = [
-    Extension(name, [source], extra_compile_args=["-O3"], optional=not REQUIRE_KERNELS)
+    Extension(name, [source], extra_compile_args=["-O3"], optional=not REQUIRE_KERNELS,
+              depends=KERNEL_HEADERS)
     for name, source in KERNELS.items()
     if (HERE / source).exists()
 ]
@@ -48,6 +52,7 @@ setup(
     ext_modules=EXTENSIONS,
     package_data={
         "lexiloom": ["py.typed"],
+        "lexiloom_word2vec": ["kernel_common.h"],
         "lexiloom_corpora": ["*.md", "*/*.md", "*/*.json", "*/*.jsonl", "*/*.csv", "*/*.txt"],
         "lexiloom_configs": ["*.cfg"],
     },
@@ -77,6 +82,7 @@ setup(
             "embedders = lexiloom_embedders",
             "word2vec = lexiloom_word2vec",
             "glove = lexiloom_glove",
+            "fasttext = lexiloom_fasttext",
             "recurrent = lexiloom_recurrent",
             "heads = lexiloom_heads",
         ],

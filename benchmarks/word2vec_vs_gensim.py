@@ -16,9 +16,17 @@ user+system CPU time of vocabulary building plus training, all threads) is shown
 sensitive than wall time to other load on the machine.
 
 Input: lexiloom reads the corpus with its ``TokenStream`` (whitespace tokens), gensim with its
-``LineSentence``; both stream the file from disk on every pass. The corpus is ``--corpus`` or
-``$LEXILOOM_CORPORA/wikitext-2/wiki.train.tokens`` (``LEXILOOM_CORPORA`` defaults to
-``../shared/corpora`` relative to the repository root). Needs gensim (``pip install gensim``).
+``LineSentence``, one sentence per line; gensim streams the files from disk on every pass,
+lexiloom on the first (later epochs train from the word ids it kept, ``cache_mb``). The corpus is
+``--corpus`` (a file, or a directory whose ``*.txt`` files are read in name order, such as the
+Gutenberg ``words/``) or ``$LEXILOOM_CORPORA/wikitext-2/wiki.train.tokens``
+(``LEXILOOM_CORPORA`` defaults to ``../shared/corpora`` relative to the repository root). Needs
+gensim (``pip install gensim``).
+
+How far from the hardware: ``hardware.py`` measures this machine's peak float32 FLOP/s, copy
+bandwidth and random-row gather rate; the work each tool does per epoch (floating-point
+operations and weight rows read and written) is counted from the corpus, its subsampling
+probabilities and the window distribution (expected values), and divided by the training time.
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from common import corpus_path, cpu_model, mean_sd
+from hardware import describe, limits
 
 from lexiloom.threads import usable_cores
 
@@ -54,12 +63,13 @@ def run_one(job: dict[str, Any]) -> dict[str, Any]:
     settings = {"sg": MODES[job["mode"]], "window": 5, "negative": 5, "sample": 1e-3,
                 "min_count": job["min_count"], "epochs": job["epochs"],
                 "workers": job["workers"], "seed": job["seed"]}
+    files = corpus_files(Path(job["corpus"]))
     if job["tool"] == "lexiloom":
         from lexiloom_word2vec.model import Word2Vec
 
         from lexiloom.vectors.streaming import TokenStream
 
-        corpus = TokenStream([job["corpus"]])
+        corpus = TokenStream(files)
         cpu, started = cpu_seconds(), time.perf_counter()
         kv = Word2Vec(dim=100, **settings).fit(corpus)
         seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
@@ -69,7 +79,7 @@ def run_one(job: dict[str, Any]) -> dict[str, Any]:
         from gensim.models import Word2Vec as GensimWord2Vec
         from gensim.models.word2vec import LineSentence
 
-        corpus = LineSentence(job["corpus"])
+        corpus = LineSentences(files, LineSentence)
         settings["sg"] = int(settings["sg"])
         cpu, started = cpu_seconds(), time.perf_counter()
         model = GensimWord2Vec(corpus, vector_size=100, **settings)
@@ -78,6 +88,22 @@ def run_one(job: dict[str, Any]) -> dict[str, Any]:
         words, vectors = model.wv.index_to_key, model.wv.vectors
     return {"seconds": seconds, "cpu_seconds": cpu, "child_rss_kb": rss, "vocabulary": len(words),
             **evaluate(words, vectors)}
+
+
+class LineSentences:
+    """gensim's ``LineSentence`` over several files in turn (re-iterable)."""
+
+    def __init__(self, files: list[Path], reader: Any) -> None:
+        self.files, self.reader = files, reader
+
+    def __iter__(self) -> Any:
+        for path in self.files:
+            yield from self.reader(str(path))
+
+
+def corpus_files(path: Path) -> list[Path]:
+    """The corpus's files: ``path`` itself, or the ``*.txt`` files of a directory."""
+    return sorted(path.glob("*.txt")) if path.is_dir() else [path]
 
 
 def cpu_seconds() -> float:
@@ -132,14 +158,60 @@ def spawn(job: dict[str, Any]) -> dict[str, Any]:
 
 # -- the whole benchmark ------------------------------------------------------------------------
 def count_corpus_words(path: Path) -> int:
-    """Whitespace-separated words in ``path`` (what both tools count as raw words)."""
-    with open(path, encoding="utf-8") as fh:
-        return sum(len(line.split()) for line in fh)
+    """Whitespace-separated words in the corpus (what both tools count as raw words)."""
+    total = 0
+    for file in corpus_files(path):
+        with open(file, encoding="utf-8") as fh:
+            total += sum(len(line.split()) for line in fh)
+    return total
+
+
+def work_per_epoch(path: Path, *, dim: int, window: int, negative: int, min_count: int,
+                   sample: float) -> dict[str, dict[str, float]]:
+    """Expected floating-point operations and weight rows touched (read and written) per epoch,
+    per mode and tool, from the kept words of every line after subsampling and the uniform
+    window reduction. Per window of B context words and O = negative + 1 outputs:
+    skip-gram, gensim (per pair): B * (6 d O + 2 d) flops, B * (1 + O) rows; skip-gram,
+    lexiloom (shared noise words): 6 d B O + 2 d B + 2 d O flops, B + O rows; CBOW (both):
+    2 d B + d + 6 d O flops, 2 B + O rows."""
+    import numpy as np
+    from lexiloom_word2vec.vocabulary import count_vocabulary, sample_thresholds
+
+    from lexiloom.vectors.streaming import TokenStream
+
+    stream = TokenStream(corpus_files(path))
+    vocab = count_vocabulary(stream, min_count=min_count)
+    keep = sample_thresholds(vocab.counts, sample).astype(np.float64) / (2**32 - 1)
+    lengths: dict[int, int] = {}
+    for sentence in stream:
+        ids = [vocab.index[w] for w in sentence if w in vocab.index]
+        if ids:
+            kept = round(float(keep[ids].sum()))
+            lengths[kept] = lengths.get(kept, 0) + 1
+    centres = windows = contexts = 0.0  # windows: centres with at least one context word
+    for length, count in lengths.items():
+        i = np.arange(length)
+        for reduced in range(window):
+            half = window - reduced
+            b = np.minimum(i + half, length - 1) - np.maximum(i - half, 0)
+            contexts += count * b.sum() / window
+            windows += count * (b > 0).sum() / window
+        centres += count * length
+    o, d = negative + 1, dim
+    return {
+        "sg/gensim": {"flops": contexts * (6 * d * o + 2 * d), "rows": contexts * (1 + o)},
+        "sg/lexiloom": {"flops": 6 * d * contexts * o + 2 * d * contexts + 2 * d * o * windows,
+                        "rows": contexts + o * windows},
+        "cbow/gensim": {"flops": 2 * d * contexts + (d + 6 * d * o) * windows,
+                        "rows": 2 * contexts + o * windows},
+        "cbow/lexiloom": {"flops": 2 * d * contexts + (d + 6 * d * o) * windows,
+                          "rows": 2 * contexts + o * windows},
+        "centres": {"flops": centres, "rows": 0.0}}
 
 
 def benchmark(args: argparse.Namespace) -> dict[str, Any]:
     corpus = corpus_path(args.corpus, DEFAULT_CORPUS)
-    if not corpus.is_file():
+    if not corpus.is_file() and not (corpus.is_dir() and corpus_files(corpus)):
         raise SystemExit(f"corpus {corpus} not found; pass --corpus PATH or set LEXILOOM_CORPORA")
     words = count_corpus_words(corpus)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
@@ -159,9 +231,14 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
                 print(f"{mode:4} {tool:8} seed {seed}: {result['words_per_second']:,.0f} "
                       f"words/s, {result['seconds']:.1f} s, analogy {result['analogy']:.3f}, "
                       f"ws353 {result['wordsim353']:.3f}", file=sys.stderr, flush=True)
-    return {"corpus": str(corpus), "words": words, "epochs": args.epochs, "seeds": args.seeds,
-            "workers": args.workers, "runs": {f"{m}/{t}": r for (m, t), r in runs.items()},
-            "machine": machine()}
+    report = {"corpus": str(corpus), "words": words, "epochs": args.epochs, "seeds": args.seeds,
+              "workers": args.workers, "runs": {f"{m}/{t}": r for (m, t), r in runs.items()},
+              "machine": machine()}
+    if args.limits:
+        report["limits"] = limits(args.workers)
+        report["work"] = work_per_epoch(corpus, dim=100, window=5, negative=5,
+                                        min_count=args.min_count, sample=1e-3)
+    return report
 
 
 def machine() -> str:
@@ -198,7 +275,31 @@ def table(report: dict[str, Any]) -> str:
     caption = (f"{report['words']:,} words ({Path(report['corpus']).name}), {report['epochs']} "
                f"epochs, {report['workers']} workers, {report['seeds']} seed(s), mean ± sd. "
                f"Machine: {report['machine']}.")
-    return "\n".join(lines) + "\n\n" + caption
+    text = "\n".join(lines) + "\n\n" + caption
+    if "limits" in report:
+        text += "\n\n" + hardware_table(report, modes)
+    return text
+
+
+def hardware_table(report: dict[str, Any], modes: list[str]) -> str:
+    """Each tool's arithmetic and row traffic per second of training (fastest seed) beside the
+    machine's limits."""
+    limit = report["limits"]
+    lines = ["| mode | tool | GFLOP/s | % of peak | rows/s (M) | GB/s of rows (read + write) "
+             "| % of copy bandwidth |", "|---|---|---|---|---|---|---|"]
+    for mode in modes:
+        for tool in TOOLS:
+            work = report["work"][f"{mode}/{tool}"]
+            seconds = min(r["seconds"] for r in report["runs"][f"{mode}/{tool}"])
+            flops = work["flops"] * report["epochs"] / seconds / 1e9
+            rows = work["rows"] * report["epochs"] / seconds
+            traffic = rows * 100 * 4 * 2 / 1e9
+            lines.append(f"| {mode} | {tool} | {flops:.1f} | {100 * flops / limit['gflops']:.0f} "
+                         f"| {rows / 1e6:.1f} | {traffic:.1f} "
+                         f"| {100 * traffic / limit['bandwidth_gbs']:.0f} |")
+    return ("\n".join(lines) + f"\n\nLimits, {describe(limit)}. Work per epoch is counted "
+            "from the corpus (expected values; see work_per_epoch); times are whole runs "
+            "(vocabulary included), so the rates are lower bounds.")
 
 
 def main() -> None:
@@ -214,13 +315,15 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: 1 seed, 1 epoch")
     parser.add_argument("--json", help="also write the raw results to this file")
+    parser.add_argument("--no-limits", dest="limits", action="store_false",
+                        help="skip the hardware micro-benchmarks and the work count")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(run_one(json.loads(args.child))))
         return
     if args.quick:
-        args.seeds, args.epochs = 1, 1
+        args.seeds, args.epochs, args.limits = 1, 1, False
     report = benchmark(args)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1), encoding="utf-8")

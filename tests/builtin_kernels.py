@@ -12,6 +12,7 @@ import sys
 import pytest
 
 try:
+    from lexiloom_fasttext.model import KERNEL as FASTTEXT
     from lexiloom_glove.cooccurrence import KERNEL as GLOVE
     from lexiloom_word2vec.model import KERNEL as WORD2VEC
 except ImportError as err:
@@ -20,4 +21,4 @@ except ImportError as err:
         "run the README's test command: python3 -m pip install -c constraints.txt -e \".[test]\" "
         "&& python3 -m pytest -q") from None
 
-BUILT_IN_KERNELS = (WORD2VEC, GLOVE)
+BUILT_IN_KERNELS = (WORD2VEC, GLOVE, FASTTEXT)

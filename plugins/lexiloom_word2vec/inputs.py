@@ -34,6 +34,7 @@ def check_tables(tables: dict[str, Any]) -> int:
     hs = check.integer("hs", tables["hs"], 0, 1)
     check.integer("sg", tables["sg"], 0, 1)
     check.integer("window", tables["window"], 1, INT32_MAX)
+    check.integer("shared_negatives", tables["shared_negatives"], 0, 1)
     if not negative and not hs:
         raise KernelInputError("negative and hs: set negative > 0, hs, or both")
     if negative:
@@ -56,11 +57,12 @@ def check_tables(tables: dict[str, Any]) -> int:
         check.in_range("hs_codes", codes, 0, 2)
     if tables["sample_ints"] is not None:
         check.array("sample_ints", tables["sample_ints"], np.uint32, shape=(size,))
-    check.apart({name: _view(tables[name]) for name in TABLES})
+    check.apart({name: array_view(tables[name]) for name in TABLES})
     return size
 
 
-def _view(value: Any) -> np.ndarray | None:
+def array_view(value: Any) -> np.ndarray | None:
+    """``value`` as a numpy array (a view of its buffer), ``None`` kept."""
     if value is None or isinstance(value, np.ndarray):
         return value
     return np.asarray(memoryview(value))
@@ -77,9 +79,9 @@ def check_job(ids: Any, ends: Any, alpha: Any, seed: Any, vocab_size: int,
     check.offsets("ends", ends, start=None, end=len(ids))
     if tables is not None:
         check.apart({"ids": ids, "ends": ends,
-                     **{name: _view(tables[name]) for name in TABLES}})
+                     **{name: array_view(tables[name]) for name in TABLES}})
     check.number("alpha", alpha)
     check.integer("seed", seed, 0, 2**64 - 1)
 
 
-__all__ = ["MAX_NEGATIVE", "check_job", "check_tables"]
+__all__ = ["MAX_NEGATIVE", "array_view", "check_job", "check_tables"]

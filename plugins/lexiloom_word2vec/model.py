@@ -17,15 +17,8 @@ from lexiloom.errors import CorpusError, SettingsError
 from lexiloom.kernels import Kernel
 from lexiloom_word2vec import fallback
 from lexiloom_word2vec.inputs import check_job, check_tables
-from lexiloom_word2vec.settings import DEFAULTS, validate
-from lexiloom_word2vec.training import (
-    Clock,
-    Job,
-    Progress,
-    iter_jobs,
-    run_jobs,
-    seeded_weights,
-)
+from lexiloom_word2vec.settings import DEFAULTS, shares_negatives, validate
+from lexiloom_word2vec.training import Clock, Job, Progress, seeded_weights, train_epochs
 from lexiloom_word2vec.vocabulary import (
     Vocabulary,
     count_vocabulary,
@@ -52,9 +45,14 @@ class Word2Vec:
 
     ``sg`` chooses skip-gram (else CBOW); ``negative`` noise words per example (0: none) and/or
     ``hs`` hierarchical softmax; ``sample`` subsamples frequent words; ``window`` is shrunk at
-    random per word when ``shrink_windows``; the learning rate decays linearly from ``alpha`` to
-    ``min_alpha`` over all ``epochs``; ``workers`` threads train in parallel (default: the cores
-    this process may use, :func:`lexiloom.threads.usable_cores`; gensim's default is 3).
+    random per word when ``shrink_windows``; skip-gram draws its noise words once per window
+    and shares them among the window's context words when ``shared_negatives`` (the default for
+    skip-gram, Ji et al. 2016; false: per pair, as word2vec.c and gensim); the learning rate
+    decays linearly from ``alpha`` to ``min_alpha`` over all ``epochs``; ``workers`` threads
+    train in parallel (default: the cores this process may use,
+    :func:`lexiloom.threads.usable_cores`; gensim's default is 3); the first epoch's word ids
+    stay in memory for the later epochs when they fit in ``cache_mb`` (0: re-read the corpus
+    every epoch).
     ``vector_size`` is accepted as gensim's name for ``dim``. ``backend`` is ``"auto"`` (compiled
     kernel if built, else Python), ``"kernel"`` or ``"python"`` (slow; the same results).
     """
@@ -64,7 +62,8 @@ class Word2Vec:
         hs: bool = False, sample: float = 1e-3, alpha: float = 0.025, min_alpha: float = 0.0001,
         min_count: int = 5, max_vocab_size: int | None = None, epochs: int = 5, seed: int = 1,
         workers: int | None = None, ns_exponent: float = 0.75, cbow_mean: bool = True,
-        shrink_windows: bool = True, batch_words: int = 10000, progress: bool = False,
+        shrink_windows: bool = True, shared_negatives: bool | None = None,
+        batch_words: int = 10000, cache_mb: int = 1024, progress: bool = False,
         vectors: str | None = None, backend: str = "auto", vector_size: int | None = None,
     ) -> None:
         if vector_size is not None:
@@ -76,7 +75,8 @@ class Word2Vec:
             "sample": sample, "alpha": alpha, "min_alpha": min_alpha, "min_count": min_count,
             "max_vocab_size": max_vocab_size, "epochs": epochs, "seed": seed,
             "workers": workers, "ns_exponent": ns_exponent, "cbow_mean": cbow_mean,
-            "shrink_windows": shrink_windows, "batch_words": batch_words, "progress": progress,
+            "shrink_windows": shrink_windows, "shared_negatives": shared_negatives,
+            "batch_words": batch_words, "cache_mb": cache_mb, "progress": progress,
             "vectors": vectors, "backend": backend,
         }
         self.settings = validate(settings)
@@ -84,18 +84,8 @@ class Word2Vec:
         self.vocabulary: Vocabulary | None = None
         self.vectors: KeyedVectors | None = None
         self.stats: dict[str, float] = {}
-        self._train_job = self._backend(self.settings["backend"])
-
-    @staticmethod
-    def _backend(name: str) -> Any:
-        if name == "python":
-            return fallback.train_job
-        if name == "kernel" and not KERNEL.built():
-            raise SettingsError("backend=kernel: the compiled word2vec kernel is not built; "
-                                "reinstall lexiloom with a C compiler available, or use "
-                                "backend=python")
-        kernel = KERNEL.load()
-        return fallback.train_job if kernel is None else kernel.train_job
+        self._train_job = KERNEL.function("train_job", self.settings["backend"],
+                                          fallback.train_job)
 
     @property
     def backend(self) -> str:
@@ -109,8 +99,9 @@ class Word2Vec:
     def fit(self, sentences: Iterable[Sequence[str]], *, seed: int | None = None,
             progress: bool | None = None, checkpoint: EpochCheckpoint | None = None
             ) -> KeyedVectors:
-        """Learn vectors from ``sentences`` (a re-iterable of token lists, read once per epoch
-        plus once to count) and return them as ``KeyedVectors`` (most frequent word first).
+        """Learn vectors from ``sentences`` (a re-iterable of token lists, read once to count,
+        once to train, and again for every later epoch only if its word ids outgrow
+        ``cache_mb``) and return them as ``KeyedVectors`` (most frequent word first).
 
         With ``checkpoint`` the state is saved after each epoch, and a run it restores
         continues from its last epoch (the vocabulary is not counted again); see
@@ -136,7 +127,8 @@ class Word2Vec:
         syn0 = self._train(sentences, vocab, seed, show, checkpoint, restored)
         finished = time.perf_counter()
         self.vocabulary = vocab
-        self.stats = {"vocabulary": len(vocab), "words": vocab.raw_words * s["epochs"],
+        self.stats = {"corpus_passes": self.stats["corpus_passes"], "vocabulary": len(vocab),
+                      "words": vocab.raw_words * s["epochs"],
                       "count_seconds": counted - started, "train_seconds": finished - counted,
                       "seconds": finished - started,
                       "words_per_second": vocab.raw_words * s["epochs"]
@@ -171,7 +163,7 @@ class Word2Vec:
             "hs_codes": tree.codes if tree else None,
             "sg": int(s["sg"]), "negative": s["negative"], "hs": int(s["hs"]),
             "window": s["window"], "shrink_windows": s["shrink_windows"],
-            "cbow_mean": s["cbow_mean"],
+            "cbow_mean": s["cbow_mean"], "shared_negatives": int(shares_negatives(s)),
         }
         train_job = self._train_job
         check_tables(tables)
@@ -180,24 +172,21 @@ class Word2Vec:
             check_job(job.ids, job.ends, job.alpha, job.seed, size, tables)
             train_job(ids=job.ids, ends=job.ends, alpha=job.alpha, seed=job.seed, **tables)
 
+        def save(epoch: int) -> None:
+            assert checkpoint is not None
+            checkpoint.save(
+                {"epoch": epoch + 1, "pushed": clock.pushed, "number": clock.number,
+                 "words": vocab.words, "raw_words": vocab.raw_words,
+                 "sentences": vocab.sentences},
+                {"counts": vocab.counts, **{k: v for k, v in weights.items() if v is not None}})
+
         meter = Progress(vocab.raw_words * s["epochs"], enabled=show)
         meter.add(clock.pushed)
-        try:
-            for epoch in range(first_epoch, s["epochs"]):
-                jobs = iter_jobs(sentences, vocab.index, epochs=s["epochs"],
-                                 total_words=vocab.raw_words, batch_words=s["batch_words"],
-                                 alpha=s["alpha"], min_alpha=s["min_alpha"], seed=seed,
-                                 clock=clock, passes=1)
-                run_jobs(jobs, train, workers=s["workers"], progress=meter)
-                if checkpoint is not None:
-                    checkpoint.save(
-                        {"epoch": epoch + 1, "pushed": clock.pushed, "number": clock.number,
-                         "words": vocab.words, "raw_words": vocab.raw_words,
-                         "sentences": vocab.sentences},
-                        {"counts": vocab.counts,
-                         **{k: v for k, v in weights.items() if v is not None}})
-        finally:
-            meter.close()
+        passes = train_epochs(sentences, vocab.index, train, settings=s,
+                              total_words=vocab.raw_words, seed=seed, clock=clock,
+                              first_epoch=first_epoch, meter=meter,
+                              after_epoch=None if checkpoint is None else save)
+        self.stats["corpus_passes"] = passes + (0 if restored else 1)  # and the count
         return syn0
 
     def build(self, vocab: Vocab) -> torch.nn.Module:

@@ -28,7 +28,9 @@ DEFAULTS: dict[str, Any] = {
     "ns_exponent": 0.75,
     "cbow_mean": True,
     "shrink_windows": True,
+    "shared_negatives": None,
     "batch_words": 10000,
+    "cache_mb": 1024,
     "progress": False,
     "vectors": None,
     "backend": "auto",
@@ -64,6 +66,7 @@ def validate(settings: dict[str, Any]) -> dict[str, Any]:
     s["workers"] = resolve_threads(s["workers"], "word2vec setting 'workers'",
                                    limit=False)
     _int(s, "batch_words", 1)
+    _int(s, "cache_mb", 0)
     _int(s, "seed", 0)
     if s["max_vocab_size"] is not None:
         _int(s, "max_vocab_size", 1)
@@ -78,6 +81,14 @@ def validate(settings: dict[str, Any]) -> dict[str, Any]:
     if s["min_alpha"] > s["alpha"]:
         raise SettingsError(f"word2vec setting 'min_alpha' ({s['min_alpha']}) must not exceed "
                             f"'alpha' ({s['alpha']})")
+    if s["shared_negatives"] is not None:
+        if not isinstance(s["shared_negatives"], bool) and s["shared_negatives"] not in (0, 1):
+            raise SettingsError("word2vec setting 'shared_negatives' must be true, false or null "
+                                f"(null: true for skip-gram), not {s['shared_negatives']!r}")
+        s["shared_negatives"] = bool(s["shared_negatives"])
+    if s["shared_negatives"] and not s["sg"]:
+        raise SettingsError("word2vec setting 'shared_negatives' applies to skip-gram only (a "
+                            "CBOW window makes one prediction); set sg=true or leave it unset")
     if s["negative"] == 0 and not s["hs"]:
         raise SettingsError("word2vec needs negative > 0 or hs=true (or both); "
                             "set -o negative=5 or -o hs=true")
@@ -87,6 +98,13 @@ def validate(settings: dict[str, Any]) -> dict[str, Any]:
     if s["vectors"] is not None and not isinstance(s["vectors"], str):
         raise SettingsError("word2vec setting 'vectors' must be the path of a vectors file")
     return s
+
+
+def shares_negatives(settings: dict[str, Any]) -> bool:
+    """Whether validated ``settings`` train skip-gram with shared noise words (``null``: the
+    default, for skip-gram)."""
+    shared = settings["shared_negatives"]
+    return settings["sg"] if shared is None else shared
 
 
 def _int(settings: dict[str, Any], key: str, minimum: int) -> None:

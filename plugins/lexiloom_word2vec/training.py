@@ -4,6 +4,9 @@ gensim's design: one producer (the calling thread) reads the sentences, maps tok
 dict and cuts them into jobs of about ``batch_words`` words; ``workers`` threads take jobs from a
 bounded queue and run the kernel, which releases the GIL, on weights shared by all (Hogwild).
 
+The first pass's word ids stay in memory (:class:`BatchCache`, up to a limit), so later epochs
+neither read nor tokenise the corpus again.
+
 Everything random about a job is fixed by the producer: its learning rate (decaying linearly with
 the raw words pushed so far, over all epochs, from ``alpha`` to ``min_alpha``) and its random seed
 (from the run's seed and the job's number). With one worker the result is therefore
@@ -17,7 +20,7 @@ import sys
 import threading
 import time
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from typing import Any, TextIO
@@ -56,41 +59,100 @@ class Clock:
     number: int = 0
 
 
-def iter_jobs(sentences: Iterable[Sequence[str]], index: dict[str, int], *, epochs: int,
-              total_words: int, batch_words: int, alpha: float, min_alpha: float,
-              seed: int, clock: Clock | None = None, passes: int | None = None
-              ) -> Iterable[Job]:
-    """Cut passes over ``sentences`` into jobs of about ``batch_words`` raw words: ``passes``
-    of them (default: all ``epochs``) from where ``clock`` stands (default: the start), which
-    is advanced as jobs are made. The learning rate decays over all ``epochs``."""
+Batch = tuple[array, array, int]
+"""Word ids (-1 for out-of-vocabulary words), sentence ends and raw word count of one job."""
+
+
+def batches(sentences: Iterable[Sequence[str]], index: dict[str, int], *,
+            batch_words: int) -> Iterator[Batch]:
+    """One pass over ``sentences`` as batches of about ``batch_words`` raw words."""
     get = index.get
-    clock = Clock() if clock is None else clock
+    ids, ends, raw = array("i"), array("i"), 0
+    for sentence in sentences:
+        if not sentence:
+            continue
+        ids.extend(map(get, sentence, repeat(-1)))
+        ends.append(len(ids))
+        raw += len(sentence)
+        if raw >= batch_words:
+            yield ids, ends, raw
+            ids, ends, raw = array("i"), array("i"), 0
+    if raw:
+        yield ids, ends, raw
+
+
+def schedule(passes: Iterable[Batch], *, epochs: int, total_words: int, alpha: float,
+             min_alpha: float, seed: int, clock: Clock) -> Iterator[Job]:
+    """Jobs from batches, from where ``clock`` stands (advanced as jobs are made): the rate
+    decays linearly with the raw words pushed so far over all ``epochs`` of ``total_words``."""
     budget = max(1, epochs * total_words)
-    for _ in range(epochs if passes is None else passes):
-        ids, ends, raw = array("i"), array("i"), 0
-        for sentence in sentences:
-            if not sentence:
-                continue
-            ids.extend(map(get, sentence, repeat(-1)))
-            ends.append(len(ids))
-            raw += len(sentence)
-            if raw >= batch_words:
-                yield _job(ids, ends, raw, clock.pushed, budget, alpha, min_alpha, seed,
-                           clock.number)
-                clock.pushed += raw
-                clock.number += 1
-                ids, ends, raw = array("i"), array("i"), 0
-        if raw:
-            yield _job(ids, ends, raw, clock.pushed, budget, alpha, min_alpha, seed,
-                       clock.number)
-            clock.pushed += raw
-            clock.number += 1
+    for ids, ends, raw in passes:
+        rate = alpha - (alpha - min_alpha) * min(1.0, clock.pushed / budget)
+        yield Job(ids, ends, raw, max(min_alpha, rate), job_seed(seed, clock.number))
+        clock.pushed += raw
+        clock.number += 1
 
 
-def _job(ids: array, ends: array, raw: int, pushed: int, budget: int, alpha: float,
-         min_alpha: float, seed: int, number: int) -> Job:
-    rate = alpha - (alpha - min_alpha) * min(1.0, pushed / budget)
-    return Job(ids, ends, raw, max(min_alpha, rate), job_seed(seed, number))
+BATCH_OVERHEAD = 64
+"""What a kept batch costs beyond its ids and ends (its arrays and tuple), in 4-byte items."""
+
+
+class BatchCache:
+    """One pass's batches kept in memory (4 bytes per word and per sentence, plus
+    :data:`BATCH_OVERHEAD` per batch), so that later passes need not read and tokenise the
+    corpus again; past ``limit`` such items it gives up for good and frees what it held (later
+    passes re-read). ``passes`` counts the reads of the corpus."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.kept: list[Batch] = []
+        self.size = 0
+        self.complete = False
+        self.passes = 0
+
+    def one_pass(self, read: Callable[[], Iterable[Batch]]) -> Iterator[Batch]:
+        """A pass: from memory when a whole pass is held, else from ``read()``, keeping what
+        fits."""
+        if self.complete:
+            yield from self.kept
+            return
+        self.passes += 1
+        keep = self.limit > 0
+        self.kept, self.size = [], 0
+        for batch in read():
+            if keep:
+                self.size += len(batch[0]) + len(batch[1]) + BATCH_OVERHEAD
+                if self.size > self.limit:
+                    keep, self.kept, self.limit = False, [], 0  # too large: stop trying
+                else:
+                    self.kept.append(batch)
+            yield batch
+        self.complete = keep
+
+
+def train_epochs(sentences: Iterable[Sequence[str]], index: dict[str, int],
+                 train: Callable[[Job], Any], *, settings: dict[str, Any], total_words: int,
+                 seed: int, clock: Clock, first_epoch: int, meter: Progress,
+                 after_epoch: Callable[[int], None] | None = None) -> int:
+    """Train the epochs from ``first_epoch`` on: each a pass of jobs (from memory after the
+    first, see :class:`BatchCache`) run by ``settings["workers"]`` threads, then
+    ``after_epoch(epoch)``; close ``meter``. ``settings`` are a validated Word2Vec-like
+    embedder's (``epochs``, ``alpha``, ``min_alpha``, ``batch_words``, ``cache_mb``,
+    ``workers``). Returns how many times the corpus was read."""
+    s = settings
+    cache = BatchCache(s["cache_mb"] * 2**20 // 4)
+    try:
+        for epoch in range(first_epoch, s["epochs"]):
+            passes = cache.one_pass(lambda: batches(sentences, index,
+                                                    batch_words=s["batch_words"]))
+            jobs = schedule(passes, epochs=s["epochs"], total_words=total_words,
+                            alpha=s["alpha"], min_alpha=s["min_alpha"], seed=seed, clock=clock)
+            run_jobs(jobs, train, workers=s["workers"], progress=meter)
+            if after_epoch is not None:
+                after_epoch(epoch)
+    finally:
+        meter.close()
+    return cache.passes
 
 
 class Progress:

@@ -18,10 +18,12 @@ from __future__ import annotations
 import importlib
 import os
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
-from lexiloom.errors import KernelMissingError
+from lexiloom.errors import KernelMissingError, SettingsError
 
 REQUIRE_KERNELS_ENV = "LEXILOOM_REQUIRE_KERNELS"
 FIX = ("install a C compiler and the Python headers (Debian/Ubuntu: apt-get install gcc "
@@ -74,3 +76,18 @@ class Kernel:
                 _warned.add(self.module)
                 warnings.warn(f"{problem}. Fix: {FIX}", KernelMissingWarning, stacklevel=2)
             return None
+
+    def function(self, name: str, backend: str, fallback: Callable[..., Any]
+                 ) -> Callable[..., Any]:
+        """The function ``name`` of the kernel for a plugin's ``backend`` setting: ``"python"``
+        gives ``fallback``; ``"kernel"`` the kernel's, or a :class:`SettingsError` naming the
+        fix when it is not built; ``"auto"`` the kernel's when built, else ``fallback`` (see
+        :meth:`load`)."""
+        if backend == "python":
+            return fallback
+        if backend == "kernel" and not self.built():
+            raise SettingsError(f"backend=kernel: the compiled {self.plugin} kernel is not "
+                                f"built; reinstall lexiloom with a C compiler available, or "
+                                f"use backend=python")
+        module = self.load()
+        return fallback if module is None else getattr(module, name)

@@ -80,7 +80,7 @@ class Embedder(Protocol):
     Contract: ``build(vocab)`` returns a module mapping ids of ``vocab`` (``<pad>`` = 0 maps to a
     zero vector) to vectors of size ``dim``; rows are random, or initialised from the vectors the
     embedder was given (``trainable`` decides whether they are fine-tuned). Embedders that can learn
-    vectors (Word2Vec, GloVe) also implement :class:`VectorTrainer`.
+    vectors (Word2Vec, GloVe, fastText) also implement :class:`VectorTrainer`.
 
     Optional: ``vocabulary_words(form) -> list[str]``, words the embedder has vectors for (in the
     vocabulary ``form``, ``"norm"`` or ``"text"``); a text classifier appends them to the
@@ -101,7 +101,7 @@ class Embedder(Protocol):
 
 @runtime_checkable
 class VectorTrainer(Protocol):
-    """An embedder that learns word vectors from token streams (Word2Vec, GloVe)."""
+    """An embedder that learns word vectors from token streams (Word2Vec, GloVe, fastText)."""
 
     def fit(self, sentences: Iterable[Sequence[str]], *, seed: int | None = None) -> Any:
         """Learn vectors from ``sentences`` (re-iterable) and return them as ``KeyedVectors``."""

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from kernel_breakage import break_one
 from lexiloom_word2vec import fallback
 from lexiloom_word2vec.inputs import check_job, check_tables
 from lexiloom_word2vec.model import KERNEL
@@ -19,8 +20,6 @@ from lexiloom.errors import KernelInputError
 
 kernel = KERNEL.load()
 needs_kernel = pytest.mark.skipif(kernel is None, reason="the word2vec kernel is not built")
-
-DTYPES = [np.float32, np.float64, np.int32, np.uint32, np.int64, np.uint8, np.int8]
 
 
 @st.composite
@@ -54,48 +53,10 @@ def jobs(draw: st.DrawFn) -> dict:
         "hs_codes": np.array(codes, np.uint8) if hs else None,
         "sg": draw(st.integers(0, 1)), "negative": negative, "hs": hs,
         "window": draw(st.integers(1, 4)), "shrink_windows": draw(st.booleans()),
-        "cbow_mean": draw(st.booleans()), "alpha": 0.025, "seed": draw(st.integers(0, 2**64 - 1)),
+        "cbow_mean": draw(st.booleans()), "shared_negatives": draw(st.integers(0, 1)),
+        "alpha": 0.025, "seed": draw(st.integers(0, 2**64 - 1)),
     }
-    if draw(st.booleans()):
-        arrays = [key for key, value in job.items() if isinstance(value, np.ndarray)]
-        key = draw(st.sampled_from(arrays))
-        value = job[key]
-        how = draw(st.sampled_from(["dtype", "value", "shorter", "longer", "strided",
-                                    "readonly", "ndim", "unaligned", "alias"]))
-        if how == "dtype":
-            value = value.astype(draw(st.sampled_from(DTYPES)))
-        elif how == "value" and value.size:
-            value = value.copy()
-            flat = value.reshape(-1)
-            if value.dtype.kind in "iu":
-                info = np.iinfo(value.dtype)
-                bad = draw(st.sampled_from([info.min, info.max, size, size + 7, -2, 2]))
-                bad = bad if info.min <= bad <= info.max else info.max
-            else:
-                bad = np.nan
-            flat[draw(st.integers(0, flat.size - 1))] = bad
-        elif how == "shorter" and len(value):
-            value = value[:-1].copy()
-        elif how == "longer":
-            value = np.concatenate([value, value[:1]]) if len(value) else value
-        elif how == "strided" and len(value) > 1:
-            value = value[::2]
-        elif how == "readonly":
-            value = value.copy()
-            value.flags.writeable = False
-        elif how == "ndim":
-            value = value.reshape(-1) if value.ndim == 2 else value.reshape(1, -1)
-        elif how == "unaligned" and value.dtype.itemsize > 1:
-            raw = np.zeros(value.nbytes + 1, np.uint8)
-            value = np.frombuffer(raw.data, value.dtype, count=value.size,
-                                  offset=1).reshape(value.shape)
-        elif how == "alias" and key != "syn0" and job["syn0"].nbytes >= value.nbytes > 0:
-            # the array's bytes inside syn0, which the kernel writes
-            flat = job["syn0"].reshape(-1).view(np.uint8)[:value.nbytes]
-            flat[:] = value.reshape(-1).view(np.uint8)
-            value = flat.view(value.dtype).reshape(value.shape)
-        job[key] = value
-    return job
+    return break_one(draw, job, size)
 
 
 def python_boundary_accepts(job: dict) -> bool:
@@ -152,7 +113,8 @@ def valid_job() -> dict:
             "syn1": None, "ids": array("i", [0, 1, 2, 3]), "ends": array("i", [4]),
             "sample_ints": None, "cum_table": np.array([1, 2, 3, 4], np.uint32),
             "hs_offsets": None, "hs_points": None, "hs_codes": None, "sg": 1, "negative": 1,
-            "hs": 0, "window": 2, "shrink_windows": True, "cbow_mean": True, "alpha": 0.1,
+            "hs": 0, "window": 2, "shrink_windows": True, "cbow_mean": True,
+            "shared_negatives": 1, "alpha": 0.1,
             "seed": 1}
 
 

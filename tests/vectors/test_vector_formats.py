@@ -253,7 +253,7 @@ def test_failed_write_leaves_the_previous_file_intact(tmp_path: Path) -> None:
 
 def test_unknown_format_and_bad_limit_are_settings_errors(tmp_path: Path) -> None:
     KeyedVectors(["a"], np.ones((1, 2), np.float32)).save(tmp_path / "v.txt")
-    with pytest.raises(SettingsError, match="unknown vectors format 'fasttext'"):
-        KeyedVectors.load(tmp_path / "v.txt", format="fasttext")
+    with pytest.raises(SettingsError, match="unknown vectors format 'xml'"):
+        KeyedVectors.load(tmp_path / "v.txt", format="xml")
     with pytest.raises(SettingsError, match="limit"):
         KeyedVectors.load(tmp_path / "v.txt", limit=-1)

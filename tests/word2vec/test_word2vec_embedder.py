@@ -48,7 +48,8 @@ def test_vector_size_is_accepted_as_gensims_name_for_dim():
     ({"min_alpha": 0.5}, "min_alpha"), ({"sample": -1}, "sample"),
     ({"min_count": 0}, "min_count"), ({"workers": 0}, "workers"), ({"epochs": "5"}, "epochs"),
     ({"sg": "yes"}, "sg"), ({"backend": "gpu"}, "backend"), ({"max_vocab_size": 0}, "max_vocab"),
-    ({"vectors": 3}, "vectors"),
+    ({"vectors": 3}, "vectors"), ({"shared_negatives": True}, "skip-gram only"),
+    ({"sg": True, "shared_negatives": "yes"}, "shared_negatives"),
 ])
 def test_bad_settings_raise_settings_error_naming_the_setting(settings, message):
     with pytest.raises(SettingsError, match=message):

@@ -88,10 +88,18 @@ def _shorthand_settings(entry: Entry[Any], given: dict[str, Any]) -> dict[str, A
     return settings
 
 
-def _output_format(out: Path, to: str | None) -> str:
+def _output_format(out: Path, to: str | None, embedder: str) -> str:
+    """``--to``, else from OUT's suffix: ``.bin`` is fastText's own file for the fasttext
+    embedder and word2vec binary for the others; anything else word2vec text."""
     if to:
+        if to == "fasttext" and embedder != "fasttext":
+            raise SettingsError(f"--to fasttext: a fastText .bin holds subword vectors, which "
+                                f"{embedder!r} does not learn; use --embedder fasttext or "
+                                "--to binary")
         return to
-    return "binary" if formats.format_for_path(out) == formats.WORD2VEC_BINARY else "text"
+    if formats.format_for_path(out) != formats.WORD2VEC_BINARY:
+        return "text"
+    return "fasttext" if embedder == "fasttext" else "binary"
 
 
 @click.command("train")
@@ -99,10 +107,11 @@ def _output_format(out: Path, to: str | None) -> str:
 @click.option("--embedder", "--method", "embedder", default="word2vec", show_default=True,
               metavar="NAME", help="An embedder that can learn vectors (word2vec, glove, or a "
                                    "plugin's). --method is an alias.")
-@click.option("--sg/--cbow", default=None, help="Skip-gram or CBOW (word2vec; default CBOW).")
+@click.option("--sg/--cbow", default=None,
+              help="Skip-gram or CBOW (word2vec: default CBOW; fasttext: skip-gram).")
 @click.option("--dim", type=int, help="Vector size.")
 @click.option("--window", type=int, help="Context window (words on each side).")
-@click.option("--negative", type=int, help="Negative samples per example (word2vec).")
+@click.option("--negative", type=int, help="Negative samples per example (word2vec, fasttext).")
 @click.option("--epochs", type=int, help="Passes over the corpus.")
 @click.option("--min-count", "min_count", type=int,
               help="Ignore words seen fewer times than this.")
@@ -118,8 +127,9 @@ def _output_format(out: Path, to: str | None) -> str:
 @click.option("--encoding", default="utf-8", show_default=True, help="Corpus text encoding.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the vectors (written atomically).")
-@click.option("--to", "to", type=click.Choice(["text", "binary", "glove"]),
-              help="Vectors file format (default: binary for .bin, else word2vec text).")
+@click.option("--to", "to", type=click.Choice(["text", "binary", "glove", "fasttext"]),
+              help="Vectors file format (default for .bin: fastText's .bin with --embedder "
+                   "fasttext, else word2vec binary; otherwise word2vec text).")
 @click.option("--resume", is_flag=True,
               help="Continue an interrupted run from its last epoch (OUT.checkpoint/); give "
                    "the same corpus and settings.")
@@ -173,7 +183,7 @@ def train_vectors(corpus: Sequence[str], *, embedder: str, shorthands: dict[str,
     if "progress" in entry.defaults and "progress" not in settings:
         settings["progress"] = progress
     trainer = build_trainer(embedder, settings)
-    out_format = _output_format(out, to)
+    out_format = _output_format(out, to, embedder)
     stream = CountingStream(TokenStream(list(corpus), tokenizer=tokenizer,
                                         tokenizer_settings=routed["tokenizer"], format=fmt,
                                         encoding=encoding))
@@ -191,7 +201,9 @@ def train_vectors(corpus: Sequence[str], *, embedder: str, shorthands: dict[str,
         fingerprint = {
             "lexiloom": __version__, "backend": getattr(trainer, "backend", None),
             "embedder": embedder, "corpus": corpus_fingerprint(list(corpus)),
-            "settings": {k: v for k, v in used.items() if k not in ("workers", "progress")},
+            # what does not change the vectors: threads, the progress bar, the id cache
+            "settings": {k: v for k, v in used.items()
+                         if k not in ("workers", "progress", "cache_mb")},
             "tokenizer": [tokenizer, routed["tokenizer"]], "format": fmt, "encoding": encoding}
         with atomic.exclusive(folder, "lexiloom vectors train"):
             for name in (out.name, out.name + ".sha256", folder.name):

@@ -1,4 +1,5 @@
-"""Word vectors as a product: query, evaluate, read/write word2vec and GloVe files, use in spaCy.
+"""Word vectors as a product: query, evaluate, read/write word2vec, GloVe and fastText files, use in
+spaCy.
 
 >>> from lexiloom.vectors import KeyedVectors
 >>> kv = KeyedVectors.load("vectors.txt")               # doctest: +SKIP
@@ -11,11 +12,13 @@ Importing this package loads numpy only (neither torch nor spaCy): the torch emb
 from lexiloom.vectors.evaluation import AnalogyResult, AnalogySection, WordPairsResult
 from lexiloom.vectors.formats import VectorsFormatError
 from lexiloom.vectors.keyed import KeyedVectors, UnknownWordError
+from lexiloom.vectors.subwords import SubwordVectors
 
 __all__ = [
     "AnalogyResult",
     "AnalogySection",
     "KeyedVectors",
+    "SubwordVectors",
     "UnknownWordError",
     "VectorsFormatError",
     "WordPairsResult",

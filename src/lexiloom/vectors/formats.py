@@ -69,7 +69,7 @@ def normalize_format(name: str) -> str:
     except (KeyError, AttributeError):
         raise SettingsError(
             f"unknown vectors format {name!r}; use one of: word2vec (text), word2vec-binary "
-            f"(binary), glove") from None
+            f"(binary), glove, fasttext (a fastText .bin: subword vectors)") from None
 
 
 def format_for_path(path: str | os.PathLike[str]) -> str:

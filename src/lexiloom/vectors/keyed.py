@@ -241,7 +241,11 @@ class KeyedVectors:
         """Write the vectors atomically as ``"word2vec"`` text, ``"word2vec-binary"`` or
         ``"glove"`` (gzip-compressed when ``path`` ends in ``.gz``). Without ``format``, a
         ``.bin`` (``.bin.gz``) path gets word2vec binary and any other word2vec text, so
-        :meth:`load` reads the file back by the same rule."""
+        :meth:`load` reads the file back by the same rule. (fastText's ``.bin`` needs subword
+        vectors: :class:`~lexiloom.vectors.subwords.SubwordVectors`.)"""
+        if format == "fasttext":
+            raise SettingsError("a fastText .bin holds subword vectors (the fasttext embedder's "
+                                "SubwordVectors); save these as word2vec text or binary")
         formats.write_vectors(path, self.index_to_key, self.vectors,
                               format or formats.format_for_path(path))
 
@@ -254,7 +258,14 @@ class KeyedVectors:
         encoding: str = "utf-8",
     ) -> KeyedVectors:
         """Read a word2vec text/binary or GloVe file (format detected when ``None``; see
-        :func:`lexiloom.vectors.formats.detect_format`); ``limit`` keeps the first N vectors."""
+        :func:`lexiloom.vectors.formats.detect_format`); ``limit`` keeps the first N vectors.
+        A fastText ``.bin`` (``format="fasttext"``, or detected by its magic number) gives
+        :class:`~lexiloom.vectors.subwords.SubwordVectors` (``limit`` does not apply)."""
+        from lexiloom import vectors
+        from lexiloom.vectors import fasttext_bin
+
+        if format == "fasttext" or (format is None and fasttext_bin.is_fasttext(path)):
+            return vectors.SubwordVectors.load_fasttext(path)
         words, vectors = formats.read_vectors(path, format, limit=limit, encoding=encoding)
         return cls(words, vectors)
 

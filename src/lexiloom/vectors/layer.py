@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from lexiloom.errors import SettingsError
 
 if TYPE_CHECKING:
@@ -32,8 +34,10 @@ def embedding_layer(
 
     Tokens are looked up by the vocabulary's strings as they are, so a vocabulary of lowercased
     ``norm`` forms only finds the lowercase words of cased vectors; build the vocabulary with the
-    form the vectors were trained on. The layer's ``pretrained_rows`` attribute says how many rows
-    were copied.
+    form the vectors were trained on. Subword vectors
+    (:class:`~lexiloom.vectors.subwords.SubwordVectors`, fastText's) give the tokens they lack a
+    vector from their n-grams too. The layer's ``pretrained_rows`` attribute says how many rows
+    were copied or built.
     """
     import torch
 
@@ -52,15 +56,25 @@ def embedding_layer(
         weight.normal_(0.0, float(init_std), generator=generator)
     copied = 0
     if vectors is not None:
-        rows, sources = [], []
+        from lexiloom.vectors.subwords import SubwordVectors
+        from lexiloom.vocab import SPECIALS
+
+        rows, sources, built = [], [], {}
+        subwords = isinstance(vectors, SubwordVectors)
         for row, token in enumerate(vocab):
             index = vectors.key_to_index.get(token)
             if index is not None and row != vocab.pad_id:
                 rows.append(row)
                 sources.append(index)
+            elif subwords and token not in SPECIALS:  # an unseen word: from its n-grams
+                vector = vectors.word_vector(token)
+                if vector.any():
+                    built[row] = vector
         if rows:
             weight[torch.tensor(rows)] = torch.from_numpy(vectors.vectors[sources]).float()
-        copied = len(rows)
+        if built:
+            weight[torch.tensor(list(built))] = torch.from_numpy(np.stack(list(built.values())))
+        copied = len(rows) + len(built)
     weight[vocab.pad_id] = 0.0
     layer = torch.nn.Embedding.from_pretrained(weight, freeze=not trainable,
                                                padding_idx=vocab.pad_id)

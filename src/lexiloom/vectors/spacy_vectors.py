@@ -21,19 +21,26 @@ def add_to_vocab(nlp_or_vocab: Any, kv: KeyedVectors, *, name: str | None = None
     ``Vocab``.
 
     Every word becomes a lexeme, and ``vocab[word].vector`` is its row of ``kv.vectors``.
-    ``name`` names the table (spaCy records it in the pipeline's meta; default
-    ``"<lang>_lexiloom.vectors"``).
+    Subword vectors (:class:`~lexiloom.vectors.subwords.SubwordVectors`) become spaCy's
+    floret-mode table instead (:meth:`~lexiloom.vectors.subwords.SubwordVectors.to_spacy_vectors`),
+    so that every word, seen or not, gets a vector. ``name`` names the table (spaCy records it
+    in the pipeline's meta; default ``"<lang>_lexiloom.vectors"``).
     """
     from spacy.vectors import Vectors
+
+    from lexiloom.vectors.subwords import SubwordVectors
 
     vocab = getattr(nlp_or_vocab, "vocab", nlp_or_vocab)
     if not hasattr(vocab, "strings") or not hasattr(vocab, "vectors"):
         raise SettingsError(f"expected a spaCy Language or Vocab, got {type(nlp_or_vocab)!r}")
     for word in kv.index_to_key:
         vocab[word]
-    vocab.vectors = Vectors(strings=vocab.strings, data=kv.vectors.copy(),
-                            keys=list(kv.index_to_key),
-                            name=name or f"{vocab.lang or 'xx'}_lexiloom.vectors")
+    name = name or f"{vocab.lang or 'xx'}_lexiloom.vectors"
+    if isinstance(kv, SubwordVectors):
+        vocab.vectors = kv.to_spacy_vectors(strings=vocab.strings, name=name)
+    else:
+        vocab.vectors = Vectors(strings=vocab.strings, data=kv.vectors.copy(),
+                                keys=list(kv.index_to_key), name=name)
     meta = getattr(nlp_or_vocab, "meta", None)
     if isinstance(meta, dict):
         meta.setdefault("vectors", {})["name"] = vocab.vectors.name
