@@ -200,6 +200,26 @@ def vectors_target(fmt: str, work: Path) -> Target:
     return Target(f"loader:vectors-{fmt}", file_bytes(sample), run)
 
 
+def fasttext_target(work: Path) -> Target:
+    import numpy as np
+
+    from lexiloom.vectors import KeyedVectors, SubwordVectors
+
+    sample_path = work / "sample.bin"
+    SubwordVectors(["the", "film", "é"], np.eye(3, dtype=np.float32) / 3,
+                   np.ones((5, 3), np.float32), minn=2, maxn=3, counts=[3, 2, 1]
+                   ).save(sample_path)
+    sample = sample_path.read_bytes()
+    path = work / "vectors.bin"
+
+    def run(data: bytes) -> None:
+        path.write_bytes(data)
+        KeyedVectors.load(path)              # detection by the magic number
+        SubwordVectors.load_fasttext(path)
+
+    return Target("loader:vectors-fasttext", file_bytes(sample), run)
+
+
 def manifest_target(work: Path) -> Target:
     from lexiloom import manifest
 
@@ -254,7 +274,8 @@ def all_targets(work: Path) -> list[Target]:
     targets += [reader_target(name, work) for name in READER_SAMPLES]
     targets += [folder_target(work), docbin_target(work)]
     targets += [vectors_target(fmt, work) for fmt in ("word2vec", "word2vec-binary", "glove")]
-    targets += [manifest_target(work), vocab_target(work), model_bytes_target()]
+    targets += [fasttext_target(work), manifest_target(work), vocab_target(work),
+                model_bytes_target()]
     return targets
 
 

@@ -97,6 +97,14 @@ def test_a_changed_or_truncated_bin_is_a_model_file_error(trained, tmp_path):
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(ModelFileError, match="ends early"):
         KeyedVectors.load(path)
+    import struct
+
+    huge = bytearray(data)  # the input matrix claims 2**40 rows: refused before any read
+    at = data.index(struct.pack("<?2q", False, len(trained) + 3000, 16))
+    huge[at + 1:at + 9] = struct.pack("<q", 2**40)
+    path.write_bytes(bytes(huge))
+    with pytest.raises(ModelFileError, match="ends early"):
+        KeyedVectors.load(path)
 
 
 def test_words_that_are_not_utf8_are_read_as_gensim_reads_them(tmp_path):

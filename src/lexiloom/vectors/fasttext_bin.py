@@ -144,6 +144,10 @@ def is_fasttext(path: str | os.PathLike[str]) -> bool:
 
 
 def _exact(fh: IO[bytes], n: int) -> bytes:
+    left = os.fstat(fh.fileno()).st_size - fh.tell() if hasattr(fh, "fileno") else n
+    if n < 0 or n > left:  # checked before reading: a damaged count must not allocate
+        raise ModelFileError(f"{getattr(fh, 'name', 'file')}: ends early (wanted {n} more "
+                             f"bytes, {max(left, 0)} left)")
     data = fh.read(n)
     if len(data) != n:
         raise ModelFileError(f"{getattr(fh, 'name', 'file')}: ends early (wanted {n} more bytes)")
